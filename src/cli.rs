@@ -1,0 +1,215 @@
+//! `guard …`: the command line a person (or evaluation tooling) uses.
+//!
+//! Shim invocations never reach this module, so clap costs nothing on the hot path.
+
+use crate::error::GuardError;
+use crate::exit;
+use crate::invocation::Invocation;
+use crate::request::{self, RequestInput};
+use crate::rules::RuleSet;
+use crate::rules::decide::Decision;
+use crate::settings::Settings;
+use crate::shim::pipeline::{self, Judgement};
+use crate::{rules, supervise, target};
+use clap::{Parser, Subcommand};
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "guard",
+    version,
+    about = "Stops AI coding agents from running irreversible commands without a person's confirmation",
+    long_about = None
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Judge a command without running it; prints the decision.
+    Check {
+        /// Print one JSON object on stdout.
+        #[arg(long)]
+        json: bool,
+        /// Judge a whole shell command string instead of an argv.
+        #[arg(long, value_name = "STRING", conflicts_with = "argv")]
+        shell: Option<String>,
+        /// The command's stdin, for programs that read their payload from it.
+        #[arg(long, value_name = "FILE")]
+        stdin: Option<PathBuf>,
+        /// The command to judge, after `--`.
+        #[arg(last = true, value_name = "ARGV")]
+        argv: Vec<OsString>,
+    },
+    /// Run a command (an agent, a shell) with guard's shims first on its PATH.
+    Exec {
+        #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true, value_name = "CMD")]
+        argv: Vec<OsString>,
+    },
+    /// Inspect the rule packs.
+    Rules {
+        #[command(subcommand)]
+        command: RulesCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum RulesCommand {
+    /// Run every rule's `confirm:` and `allow:` examples.
+    Test {
+        /// Print every example, not only failures.
+        #[arg(long, short)]
+        verbose: bool,
+    },
+    /// List packs, the programs they cover, and their rule and example counts.
+    List,
+}
+
+pub fn run(argv: Vec<OsString>) -> Result<u8, GuardError> {
+    let cli = match Cli::try_parse_from(argv) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return Ok(if e.use_stderr() { exit::USAGE } else { 0 });
+        }
+    };
+    match cli.command {
+        Command::Check { json, shell, stdin: _, argv } => check(json, shell, argv),
+        Command::Exec { argv } => supervise::run(argv),
+        Command::Rules { command: RulesCommand::Test { verbose } } => rules::examples::run_all(verbose),
+        Command::Rules { command: RulesCommand::List } => rules_list(),
+    }
+}
+
+/// `guard check`: judge, never execute, never record. Exit code by decision.
+fn check(json: bool, shell: Option<String>, argv: Vec<OsString>) -> Result<u8, GuardError> {
+    let argv = match shell {
+        Some(text) => match simple_shell_words(&text) {
+            Some(words) => words.into_iter().map(OsString::from).collect(),
+            None => return shell_unjudged(json, &text),
+        },
+        None => argv,
+    };
+    if argv.is_empty() {
+        return Err(GuardError::Usage("guard check: give a command after `--`, or --shell 'STRING'".into()));
+    }
+    let inv = Invocation::new(argv);
+    let rules = RuleSet::for_program(&inv.program)?;
+    let real = pipeline::find_real(&inv.argv[0]).ok();
+    let cwd = std::env::current_dir().map_err(GuardError::NoCwd)?;
+    let Judgement { ops, decision } = pipeline::judge(&rules, &inv, &cwd, real.as_deref())?;
+    match &decision {
+        Decision::Allow { concerned } => {
+            if json {
+                let out = serde_json::json!({
+                    "decision": "allow", "rule": null, "reason": null, "severity": null,
+                    "program": inv.program, "argv": inv.argv.iter().map(|a| crate::artifact::Bytes::of(a)).collect::<Vec<_>>(),
+                    "concerned": concerned,
+                });
+                print_stdout(&out.to_string());
+            } else {
+                print_stdout("allow");
+            }
+            Ok(0)
+        }
+        Decision::Stop(stop) => {
+            let settings = Settings::load()?;
+            let env = target::snapshot_env();
+            let artifact = request::build(&RequestInput {
+                stop,
+                inv: &inv,
+                ops: &ops,
+                rules: &rules,
+                cwd: &cwd,
+                real_binary: real.as_deref(),
+                settings: &settings,
+                env: &env,
+            });
+            if json {
+                #[derive(serde::Serialize)]
+                struct CheckStop<'a> {
+                    decision: &'a str,
+                    #[serde(flatten)]
+                    artifact: &'a crate::artifact::Artifact,
+                }
+                let out = CheckStop { decision: decision.label(), artifact: &artifact };
+                print_stdout(&serde_json::to_string(&out).unwrap_or_default());
+            } else {
+                print_stdout(&crate::artifact::human_line(&artifact));
+            }
+            Ok(request::exit_code(stop))
+        }
+    }
+}
+
+/// Until guard parses shell syntax, only strings of plain words are judged; anything
+/// with operators, expansions, globs or assignments answers confirm.
+fn simple_shell_words(text: &str) -> Option<Vec<String>> {
+    if text.contains(['|', '&', ';', '<', '>', '(', ')', '$', '`', '{', '}', '*', '?', '[', '#', '~', '\n', '\r']) {
+        return None;
+    }
+    let words = shell_words::split(text).ok()?;
+    if words.is_empty() || words[0].contains('=') {
+        return None;
+    }
+    Some(words)
+}
+
+fn shell_unjudged(json: bool, text: &str) -> Result<u8, GuardError> {
+    let reason = "guard cannot yet judge shell syntax beyond plain words, so it does not allow it";
+    if json {
+        let out = serde_json::json!({
+            "decision": "confirm", "kind": "confirmation_required", "rule": "guard.shell-unjudged",
+            "reason": reason, "severity": "medium", "shell": text,
+        });
+        print_stdout(&out.to_string());
+    } else {
+        print_stdout(&format!("confirm (guard.shell-unjudged): {reason}"));
+    }
+    Ok(exit::CONFIRMATION_REQUIRED)
+}
+
+fn rules_list() -> Result<u8, GuardError> {
+    let set = RuleSet::all()?;
+    let mut out = String::from("PACK\tFILE\tPROGRAMS\tRULES\tEXAMPLES\n");
+    for p in &set.packs {
+        let programs: Vec<String> = p
+            .spec
+            .programs
+            .iter()
+            .flat_map(|(name, root)| std::iter::once(name.clone()).chain(root.aliases.iter().cloned()))
+            .collect();
+        let examples: usize = p.spec.rules.iter().map(|r| r.confirm.len() + r.allow.len()).sum();
+        out.push_str(&format!(
+            "{}\t{}\t{}\t{}\t{}\n",
+            p.spec.pack,
+            p.file,
+            if programs.is_empty() { "-".into() } else { programs.join(",") },
+            p.spec.rules.len(),
+            examples
+        ));
+    }
+    print_stdout(out.trim_end());
+    Ok(0)
+}
+
+pub(crate) fn print_stdout(text: &str) {
+    let _ = writeln!(std::io::stdout().lock(), "{text}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::simple_shell_words;
+
+    #[test]
+    fn only_plain_words_are_judged_without_a_shell_parser() {
+        assert_eq!(simple_shell_words("git push 'a b'").unwrap(), vec!["git", "push", "a b"]);
+        for s in ["git push; rm -rf /", "echo $(rm x)", "rm *", "X=1 git push", "a | sh", "rm ~", "a && b"] {
+            assert!(simple_shell_words(s).is_none(), "{s}");
+        }
+    }
+}

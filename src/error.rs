@@ -1,0 +1,40 @@
+//! The errors that stop guard, each with a one-line message for a person.
+//!
+//! Every variant means the guarded command did not run. `exit_code` maps each to the
+//! table in [`crate::exit`].
+
+use crate::exit;
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum GuardError {
+    #[error("{program}: not found on PATH (guard skipped its own shims); nothing was run")]
+    RealBinaryNotFound { program: String },
+    #[error("{path}: cannot execute: {source}; nothing was run")]
+    CannotExecute { path: PathBuf, source: std::io::Error },
+    #[error(transparent)]
+    Rules(#[from] crate::rules::RulesError),
+    #[error(transparent)]
+    Pattern(#[from] crate::rules::matcher::PatternError),
+    #[error(transparent)]
+    Settings(#[from] crate::settings::SettingsError),
+    #[error("cannot determine the current directory ({0}); a stopped command's request depends on it")]
+    NoCwd(std::io::Error),
+    #[error("cannot find your home directory in the user database: {0}")]
+    NoHome(String),
+    #[error("{0}")]
+    Usage(String),
+    #[error("{0}")]
+    Other(String),
+}
+
+impl GuardError {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            GuardError::RealBinaryNotFound { .. } => exit::NOT_FOUND,
+            GuardError::CannotExecute { .. } => exit::CANNOT_EXECUTE,
+            GuardError::Usage(_) => exit::USAGE,
+            _ => exit::GUARD_ERROR,
+        }
+    }
+}

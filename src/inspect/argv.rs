@@ -1,0 +1,447 @@
+//! Normalizes one program's argv with the option grammar its pack declares.
+//!
+//! Pure: no I/O. The grammar says which options exist at each command-tree node and
+//! whether they take values, so bundled short flags (`-sSXDELETE`), attached values,
+//! `--opt=value`, unique long prefixes, `--no-x`, options after operands and `--` all
+//! come out the same way, and operands are never confused with option values.
+
+use crate::operation::{Command, Operand, OptionUse, Unknown};
+use crate::rules::schema::{NodeSpec, OptionSpec, Syntax, UnknownPolicy, ValueKind};
+use std::path::{Path, PathBuf};
+
+/// Parses `words` (the arguments after the program name) against `root`.
+/// `unknown` is the pack's policy for unknown subcommands.
+pub fn normalize(program: &str, root: &NodeSpec, unknown: UnknownPolicy, words: &[String], cwd: &Path) -> Command {
+    let syntax = root.syntax.clone().unwrap_or_default();
+    let mut p = Parser {
+        syntax: &syntax,
+        unknown: root.unknown.unwrap_or(unknown),
+        chain: vec![root],
+        visible: Vec::new(),
+        cmd: Command {
+            program: program.to_string(),
+            pack: 0,
+            path: Vec::new(),
+            class: root.class,
+            operation: root.operation.clone(),
+            options: Vec::new(),
+            operands: Vec::new(),
+            words: words.to_vec(),
+            unknowns: Vec::new(),
+            dir: cwd.to_path_buf(),
+        },
+        subcommand_expected: !root.subcommands.is_empty(),
+    };
+    p.refresh_visible();
+    p.run(words);
+    p.cmd
+}
+
+struct Parser<'g> {
+    syntax: &'g Syntax,
+    /// Policy for unknowns at the current node (nodes may override the pack's).
+    unknown: UnknownPolicy,
+    /// Nodes from the root to the current subcommand.
+    chain: Vec<&'g NodeSpec>,
+    /// Options accepted at the current node: its own and its ancestors' globals.
+    visible: Vec<&'g OptionSpec>,
+    cmd: Command,
+    /// The next non-option word is looked up as a subcommand.
+    subcommand_expected: bool,
+}
+
+enum LongMatch<'g> {
+    Found(&'g OptionSpec, bool),
+    Unknown,
+}
+
+impl<'g> Parser<'g> {
+    fn node(&self) -> &'g NodeSpec {
+        self.chain.last().expect("chain starts with the root")
+    }
+
+    fn refresh_visible(&mut self) {
+        let last = self.chain.len() - 1;
+        self.visible = self
+            .chain
+            .iter()
+            .enumerate()
+            .flat_map(|(depth, node)| node.options.iter().filter(move |o| depth == last || o.global))
+            .collect();
+    }
+
+    fn run(&mut self, words: &[String]) {
+        let mut i = 0;
+        let mut options_ended = self.syntax.raw;
+        while i < words.len() {
+            let word = &words[i];
+            i += 1;
+            if options_ended {
+                self.operand(word, true);
+                continue;
+            }
+            if word == "--" {
+                options_ended = true;
+                // `--` after a subcommand group still ends subcommand lookup
+                self.subcommand_expected = false;
+                continue;
+            }
+            let is_option = word.len() > 1 && word.starts_with('-');
+            if is_option {
+                let next = words.get(i);
+                let consumed = if let Some(body) = word.strip_prefix("--") {
+                    self.long_option(body, word, next)
+                } else if self.syntax.single_dash_long && word.chars().count() > 2 {
+                    self.long_option(&word[1..], word, next)
+                } else {
+                    self.short_options(word, next)
+                };
+                if consumed {
+                    i += 1;
+                }
+                continue;
+            }
+            if self.subcommand_expected {
+                self.subcommand(word, i - 1);
+                continue;
+            }
+            self.operand(word, false);
+            if self.node().trailing_command || !self.syntax.permute {
+                // everything after the first operand belongs to it
+                for rest in &words[i..] {
+                    self.operand(rest, false);
+                }
+                return;
+            }
+        }
+    }
+
+    fn operand(&mut self, word: &str, after_dashdash: bool) {
+        self.cmd.operands.push(Operand { text: word.to_string(), after_dashdash });
+    }
+
+    fn subcommand(&mut self, word: &str, at: usize) {
+        let node = self.node();
+        let found =
+            node.subcommands.iter().find(|(name, child)| *name == word || child.aliases.iter().any(|a| a == word));
+        match found {
+            Some((name, child)) => {
+                self.chain.push(child);
+                self.cmd.path.push(name.clone());
+                self.cmd.class = child.class;
+                if child.operation.is_some() {
+                    self.cmd.operation = child.operation.clone();
+                }
+                self.subcommand_expected = !child.subcommands.is_empty();
+                self.unknown = child.unknown.unwrap_or(self.unknown);
+                self.refresh_visible();
+            }
+            None => {
+                self.cmd.unknowns.push(Unknown::Subcommand { word: word.to_string(), at, policy: self.unknown });
+                self.subcommand_expected = false;
+                self.operand(word, false);
+            }
+        }
+    }
+
+    fn unknown_option(&mut self, token: &str) {
+        let before_subcommand = self.subcommand_expected;
+        self.cmd.unknowns.push(Unknown::Option { token: token.to_string(), before_subcommand, policy: self.unknown });
+    }
+
+    fn record(&mut self, spec: &OptionSpec, value: Option<String>, negated: bool) {
+        if spec.changes_dir
+            && !negated
+            && let Some(dir) = &value
+        {
+            self.cmd.dir = join_dir(&self.cmd.dir, dir);
+        }
+        self.cmd.options.push(OptionUse { name: spec.name.clone(), value, negated, multiple: spec.multiple });
+    }
+
+    /// `body` is the text after the dashes. Returns whether `next` was consumed.
+    fn long_option(&mut self, body: &str, token: &str, next: Option<&String>) -> bool {
+        let (name, attached) = match body.split_once('=') {
+            Some((n, v)) if self.syntax.long_equals => (n, Some(v.to_string())),
+            _ => (body, None),
+        };
+        match self.lookup_long(name) {
+            LongMatch::Unknown => {
+                self.unknown_option(token);
+                false
+            }
+            LongMatch::Found(spec, negated) => {
+                if negated {
+                    self.record(spec, None, true);
+                    return false;
+                }
+                match spec.value {
+                    // `--flag=x`: the tool would refuse it; count the flag as given
+                    ValueKind::None => {
+                        self.record(spec, None, false);
+                        false
+                    }
+                    ValueKind::Optional => {
+                        self.record(spec, attached, false);
+                        false
+                    }
+                    ValueKind::Required => match attached {
+                        Some(v) => {
+                            self.record(spec, Some(v), false);
+                            false
+                        }
+                        None => {
+                            self.record(spec, next.cloned(), false);
+                            next.is_some()
+                        }
+                    },
+                }
+            }
+        }
+    }
+
+    fn lookup_long(&self, name: &str) -> LongMatch<'g> {
+        // exact names first, then `no-` negations, then unique prefixes
+        for spec in &self.visible {
+            if spec.long.iter().any(|l| l == name) {
+                return LongMatch::Found(spec, false);
+            }
+        }
+        if let Some(base) = name.strip_prefix("no-") {
+            for spec in &self.visible {
+                if spec.negatable && spec.long.iter().any(|l| l == base) {
+                    return LongMatch::Found(spec, true);
+                }
+            }
+        }
+        if !self.syntax.long_prefixes || name.is_empty() {
+            return LongMatch::Unknown;
+        }
+        let mut hit: Option<(&'g OptionSpec, bool)> = None;
+        for spec in &self.visible {
+            let plain = spec.long.iter().any(|l| l.starts_with(name));
+            let negated = spec.negatable && spec.long.iter().any(|l| format!("no-{l}").starts_with(name));
+            for (matches, neg) in [(plain, false), (negated, true)] {
+                if !matches {
+                    continue;
+                }
+                match hit {
+                    // several spellings of one option are not an ambiguity
+                    Some((prev, prev_neg)) if std::ptr::eq(prev, *spec) && prev_neg == neg => {}
+                    Some(_) => return LongMatch::Unknown, // ambiguous: the tool refuses it
+                    None => hit = Some((spec, neg)),
+                }
+            }
+        }
+        match hit {
+            Some((spec, neg)) => LongMatch::Found(spec, neg),
+            None => LongMatch::Unknown,
+        }
+    }
+
+    /// A `-abc` token. Returns whether `next` was consumed as a value.
+    fn short_options(&mut self, token: &str, next: Option<&String>) -> bool {
+        for (idx, c) in token[1..].char_indices() {
+            let rest = &token[1 + idx + c.len_utf8()..];
+            let Some(spec) = self.visible.iter().copied().find(|o| o.short.contains(&c)) else {
+                // the rest of a bundle cannot be read without knowing this option
+                self.unknown_option(token);
+                return false;
+            };
+            match spec.value {
+                ValueKind::None if !self.syntax.bundling && !rest.is_empty() => {
+                    self.unknown_option(token);
+                    return false;
+                }
+                ValueKind::None => self.record(spec, None, false),
+                ValueKind::Optional => {
+                    self.record(spec, (!rest.is_empty()).then(|| rest.to_string()), false);
+                    return false;
+                }
+                ValueKind::Required if rest.is_empty() => {
+                    self.record(spec, next.cloned(), false);
+                    return next.is_some();
+                }
+                ValueKind::Required => {
+                    self.record(spec, Some(rest.to_string()), false);
+                    return false;
+                }
+            }
+        }
+        false
+    }
+}
+
+fn join_dir(base: &Path, dir: &str) -> PathBuf {
+    let d = Path::new(dir);
+    if d.is_absolute() { d.to_path_buf() } else { base.join(d) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::schema::PackFile;
+
+    const PACK: &str = r#"
+schema: 1
+pack: t
+summary: test grammar
+programs:
+  git:
+    syntax: { long_prefixes: true }
+    options: ["-C <path> (dir)", "-c <name=value>...", "--git-dir <path>", "-p, --paginate"]
+    subcommands:
+      push:
+        options:
+          - "-f, --[no-]force"
+          - "-u, --[no-]set-upstream"
+          - "-d, --[no-]delete"
+          - "--[no-]mirror"
+          - "--[no-]force-with-lease[=<refname>]"
+          - "--[no-]force-if-includes"
+          - "-o, --push-option <x>..."
+          - "-n, --[no-]dry-run"
+          - "--[no-]receive-pack <rp>"
+      stash:
+        class: safe
+        subcommands:
+          drop: { aliases: [rm] }
+          list: { class: safe }
+  curl:
+    syntax: { long_equals: false }
+    options: ["-X, --request <method>", "-s, --silent", "-S, --show-error", "-d, --data <data>...", "-H, --header <h>..."]
+  run:
+    options: ["-s, --service <s> (global)"]
+    subcommands:
+      exec: { trailing_command: true, options: ["-e <env>"] }
+"#;
+
+    fn norm(line: &str) -> Command {
+        let pack: PackFile = serde_yaml::from_str(PACK).unwrap();
+        let words: Vec<String> = line.split_whitespace().map(String::from).collect();
+        let root = &pack.programs[&words[0]];
+        normalize(&words[0], root, UnknownPolicy::Confirm, &words[1..], Path::new("/work"))
+    }
+
+    fn opts(c: &Command) -> Vec<(String, Option<String>, bool)> {
+        c.options.iter().map(|o| (o.name.clone(), o.value.clone(), o.negated)).collect()
+    }
+
+    #[test]
+    fn bundled_short_flags_split() {
+        let c = norm("git push -uf origin main");
+        assert_eq!(c.path, vec!["push"]);
+        assert!(c.option_in_effect("force") && c.option_in_effect("set-upstream"));
+        assert_eq!(c.operands.iter().map(|o| o.text.as_str()).collect::<Vec<_>>(), vec!["origin", "main"]);
+    }
+
+    #[test]
+    fn attached_value_in_a_bundle() {
+        let c = norm("curl -sSXDELETE https://x");
+        assert_eq!(c.option_values("request"), vec!["DELETE"]);
+        assert_eq!(c.operands[0].text, "https://x");
+        let c = norm("curl -X DELETE https://x -X GET");
+        assert_eq!(c.option_values("request"), vec!["GET"]);
+    }
+
+    #[test]
+    fn long_equals_only_where_the_tool_accepts_it() {
+        let c = norm("curl --request=DELETE https://x");
+        assert!(c.unknowns.iter().any(|u| matches!(u, Unknown::Option { token, .. } if token == "--request=DELETE")));
+        let c = norm("git push --receive-pack=x origin");
+        assert_eq!(c.option_values("receive-pack"), vec!["x"]);
+        assert_eq!(c.operands.len(), 1);
+    }
+
+    #[test]
+    fn unique_prefixes_and_ambiguity() {
+        let c = norm("git push --mirr");
+        assert!(c.option_in_effect("mirror"));
+        let c = norm("git push --del origin x");
+        assert!(c.option_in_effect("delete"));
+        // --forc matches force, force-with-lease, force-if-includes: git refuses it
+        let c = norm("git push --forc origin");
+        assert!(!c.option_in_effect("force"));
+        assert_eq!(c.unknowns.len(), 1);
+        let c = norm("git push --force-w origin");
+        assert!(c.option_in_effect("force-with-lease"));
+    }
+
+    #[test]
+    fn negation_last_wins() {
+        let c = norm("git push --force --no-force");
+        assert!(!c.option_in_effect("force"));
+        let c = norm("git push --no-force origin --force");
+        assert!(c.option_in_effect("force"));
+        assert_eq!(opts(&c)[0], ("force".into(), None, true));
+        // ambiguous between --no-force-with-lease and --no-force-if-includes, as git says
+        let c = norm("git push --no-forc");
+        assert_eq!(c.unknowns.len(), 1);
+        let c = norm("git push --no-mir");
+        assert!(c.unknowns.is_empty() && !c.option_in_effect("mirror"));
+    }
+
+    #[test]
+    fn options_after_operands_and_dashdash() {
+        let c = norm("git push origin main --force");
+        assert!(c.option_in_effect("force"));
+        let c = norm("git push origin -- --force");
+        assert!(!c.option_in_effect("force"));
+        assert!(c.operands[1].after_dashdash);
+    }
+
+    #[test]
+    fn optional_values_attach_only() {
+        let c = norm("git push --force-with-lease origin");
+        assert_eq!(c.option_values("force-with-lease"), Vec::<&str>::new());
+        assert!(c.option_in_effect("force-with-lease"));
+        assert_eq!(c.operands[0].text, "origin");
+        let c = norm("git push --force-with-lease=main:abc origin");
+        assert_eq!(c.option_values("force-with-lease"), vec!["main:abc"]);
+    }
+
+    #[test]
+    fn global_options_and_dir_changes() {
+        let c = norm("git -C repo -c alias.p=push --git-dir x/.git push -f");
+        assert_eq!(c.path, vec!["push"]);
+        assert_eq!(c.dir, PathBuf::from("/work/repo"));
+        assert_eq!(c.option_values("c"), vec!["alias.p=push"]);
+        let c = norm("git -C /a -C b status");
+        assert_eq!(c.dir, PathBuf::from("/a/b"));
+    }
+
+    #[test]
+    fn subcommand_aliases_and_unknowns() {
+        let c = norm("git stash rm stash@{0}");
+        assert_eq!(c.path, vec!["stash", "drop"]);
+        let c = norm("git frobnicate --hard");
+        let confirm = UnknownPolicy::Confirm;
+        assert_eq!(c.unknowns[0], Unknown::Subcommand { word: "frobnicate".into(), at: 0, policy: confirm });
+        let c = norm("git --weird push -f");
+        assert_eq!(
+            c.unknowns[0],
+            Unknown::Option { token: "--weird".into(), before_subcommand: true, policy: confirm }
+        );
+        let c = norm("git push --weird");
+        assert_eq!(
+            c.unknowns[0],
+            Unknown::Option { token: "--weird".into(), before_subcommand: false, policy: confirm }
+        );
+    }
+
+    #[test]
+    fn globals_reach_subcommands_and_trailing_commands_stay_whole() {
+        let c = norm("run exec -s api npm test --force -s x");
+        assert_eq!(c.option_values("service"), vec!["api"]);
+        assert_eq!(
+            c.operands.iter().map(|o| o.text.as_str()).collect::<Vec<_>>(),
+            vec!["npm", "test", "--force", "-s", "x"]
+        );
+    }
+
+    #[test]
+    fn git_root_options_are_not_push_options() {
+        let c = norm("git push -C x");
+        assert_eq!(c.unknowns.len(), 1);
+    }
+}

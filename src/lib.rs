@@ -1,0 +1,65 @@
+//! guard: stops AI coding agents from running irreversible commands without a
+//! person's out-of-band confirmation.
+//!
+//! Where things happen:
+//! - argv[0] dispatch and the panic net: [`main`] (this file).
+//! - the shim's flow, top to bottom: [`shim::pipeline::run`].
+//! - how argv becomes operations: [`inspect`]; rules are matched in
+//!   [`rules::matcher`] and decided in [`rules::decide`].
+//! - the only `execv`: [`shim::exec`]; `guard exec`'s supervisor: [`supervise`].
+//! - the artifact contract: [`artifact`]; exit codes: [`exit`].
+
+pub mod artifact;
+pub mod cli;
+pub mod display;
+pub mod error;
+pub mod exit;
+pub mod fingerprint;
+pub mod inspect;
+pub mod invocation;
+pub mod operation;
+pub mod paths;
+pub mod request;
+pub mod rules;
+pub mod settings;
+pub mod shim;
+pub mod supervise;
+pub mod target;
+
+use std::ffi::OsString;
+use std::io::Write;
+use std::process::ExitCode;
+
+/// The name that selects guard's own command line; any other argv[0] basename is a
+/// shim for the program of that name.
+pub const GUARD_NAME: &str = "guard";
+
+/// Entry point. Nothing escapes as a crash: errors and panics both end in guard's
+/// error exit code with one line on stderr, and in neither case has anything run.
+pub fn main() -> ExitCode {
+    std::panic::set_hook(Box::new(|info| {
+        let place = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        let _ = writeln!(std::io::stderr(), "guard: internal error: {what}{place}; nothing was run");
+    }));
+    let argv: Vec<OsString> = std::env::args_os().collect();
+    let code = match std::panic::catch_unwind(|| dispatch(argv)) {
+        Ok(Ok(code)) => code,
+        Ok(Err(e)) => {
+            let _ = writeln!(std::io::stderr(), "guard: {e}");
+            e.exit_code()
+        }
+        Err(_) => exit::GUARD_ERROR,
+    };
+    ExitCode::from(code)
+}
+
+fn dispatch(argv: Vec<OsString>) -> Result<u8, error::GuardError> {
+    let name = argv.first().map(|a| invocation::program_name(a)).unwrap_or_default();
+    if name == GUARD_NAME { cli::run(argv) } else { shim::pipeline::run(argv) }
+}

@@ -1,0 +1,151 @@
+//! Operations: what an invocation really does, independent of how it was spelled.
+//!
+//! Inspectors turn every surface (a program's argv today; HTTP bodies, SQL and tool
+//! calls as they arrive) into `Operation`s, and rules judge only operations. The same
+//! operation id (e.g. `railway.volumeDelete`) can come from several surfaces, so one
+//! rule stops them all.
+
+use crate::rules::schema::{Class, UnknownPolicy};
+use std::path::PathBuf;
+
+#[derive(Debug, Clone)]
+pub enum Operation {
+    /// One program's normalized argv.
+    Command(Command),
+}
+
+impl Operation {
+    pub fn as_command(&self) -> Option<&Command> {
+        match self {
+            Operation::Command(c) => Some(c),
+        }
+    }
+}
+
+/// A program's argv after its grammar has been applied: subcommand path resolved
+/// through aliases, options canonicalized (bundles split, attached values separated,
+/// prefixes expanded, `--no-x` recorded), operands separated from option values.
+#[derive(Debug, Clone)]
+pub struct Command {
+    /// The pack's name for the program (`mkfs` when invoked as `mkfs.ext4`).
+    pub program: String,
+    /// Index of the pack that defines the program, within the loaded rule set.
+    pub pack: usize,
+    /// Canonical subcommand path, e.g. `["stash", "drop"]`.
+    pub path: Vec<String>,
+    /// Whether the resolved command can destroy.
+    pub class: Class,
+    /// The operation the resolved command performs, if the pack names one.
+    pub operation: Option<String>,
+    pub options: Vec<OptionUse>,
+    pub operands: Vec<Operand>,
+    /// Every argument after the program name, as text (lossy for non-UTF-8).
+    pub words: Vec<String>,
+    /// What the grammar could not account for.
+    pub unknowns: Vec<Unknown>,
+    /// The directory the command works in (cwd, then `-C`-style options applied).
+    pub dir: PathBuf,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OptionUse {
+    /// Canonical option name from the grammar.
+    pub name: String,
+    pub value: Option<String>,
+    /// Spelled `--no-<name>`: turns the option off.
+    pub negated: bool,
+    /// The grammar says values accumulate rather than the last one winning.
+    pub multiple: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Operand {
+    pub text: String,
+    /// Came after a `--` that ended option parsing.
+    pub after_dashdash: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unknown {
+    /// A word in subcommand position that the grammar does not know; `policy` is what
+    /// the pack (or that node) says unknown commands decide.
+    /// `at` is its index among the words after the program name.
+    Subcommand { word: String, at: usize, policy: UnknownPolicy },
+    /// An option the grammar does not know. `before_subcommand` is true when it came
+    /// before the subcommand was resolved: then even the subcommand is uncertain.
+    Option { token: String, before_subcommand: bool, policy: UnknownPolicy },
+}
+
+impl Command {
+    pub fn path_string(&self) -> String {
+        self.path.join(" ")
+    }
+
+    /// Whether the option is in effect: present, and its last occurrence not negated.
+    pub fn option_in_effect(&self, name: &str) -> bool {
+        self.options.iter().rev().find(|o| o.name == name).is_some_and(|o| !o.negated)
+    }
+
+    /// The option's effective values: every value since the last negation for
+    /// accumulating options, otherwise only the last one.
+    pub fn option_values(&self, name: &str) -> Vec<&str> {
+        let mut values = Vec::new();
+        for o in self.options.iter().filter(|o| o.name == name) {
+            if o.negated {
+                values.clear();
+                continue;
+            }
+            if !o.multiple {
+                values.clear();
+            }
+            if let Some(v) = &o.value {
+                values.push(v.as_str());
+            }
+        }
+        values
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opt(name: &str, value: Option<&str>, negated: bool, multiple: bool) -> OptionUse {
+        OptionUse { name: name.into(), value: value.map(Into::into), negated, multiple }
+    }
+
+    fn cmd(options: Vec<OptionUse>) -> Command {
+        Command {
+            program: "x".into(),
+            pack: 0,
+            path: vec![],
+            class: Class::Destroy,
+            operation: None,
+            options,
+            operands: vec![],
+            words: vec![],
+            unknowns: vec![],
+            dir: PathBuf::from("/"),
+        }
+    }
+
+    #[test]
+    fn last_occurrence_wins_for_flags() {
+        let c = cmd(vec![opt("force", None, false, false), opt("force", None, true, false)]);
+        assert!(!c.option_in_effect("force"));
+        let c = cmd(vec![opt("force", None, true, false), opt("force", None, false, false)]);
+        assert!(c.option_in_effect("force"));
+        assert!(!c.option_in_effect("other"));
+    }
+
+    #[test]
+    fn values_accumulate_only_when_multiple() {
+        let c = cmd(vec![opt("X", Some("GET"), false, false), opt("X", Some("DELETE"), false, false)]);
+        assert_eq!(c.option_values("X"), vec!["DELETE"]);
+        let c = cmd(vec![opt("H", Some("a"), false, true), opt("H", Some("b"), false, true)]);
+        assert_eq!(c.option_values("H"), vec!["a", "b"]);
+        let c =
+            cmd(vec![opt("H", Some("a"), false, true), opt("H", None, true, true), opt("H", Some("c"), false, true)]);
+        assert_eq!(c.option_values("H"), vec!["c"]);
+    }
+}

@@ -1,0 +1,178 @@
+//! Judges operations against a rule set: pure, no I/O beyond the `Facts` it is given.
+//!
+//! The result says who decided (rule id, reason, severity, `file:line`), so the
+//! artifact, the audit log and `guard rules test` all report the same thing.
+
+use super::RuleSet;
+use super::matcher::{Eval, Facts, PatternCache, PatternError};
+use super::schema::{Class, RuleDecision, RuleSpec, Severity, UnknownPolicy};
+use crate::operation::{Command, Operation, Unknown};
+
+#[must_use]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    /// Nothing stops it. `concerned` lists rules that looked at it but were excused
+    /// by their `unless:` (a dry run of a force push, say): worth an audit record.
+    Allow {
+        concerned: Vec<String>,
+    },
+    Stop(Stop),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum StopKind {
+    /// A person may approve this exact request.
+    Confirm,
+    /// Never runs.
+    Deny,
+}
+
+impl StopKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StopKind::Confirm => "confirm",
+            StopKind::Deny => "deny",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stop {
+    pub kind: StopKind,
+    pub rule: String,
+    pub reason: String,
+    pub severity: Severity,
+    /// Where the rule is written: `rules/git.yaml:42`.
+    pub source: String,
+    /// The operation the stopped command performs, when known.
+    pub operation: Option<String>,
+    /// Other rules that matched too.
+    pub also: Vec<String>,
+}
+
+impl Decision {
+    pub fn stop(&self) -> Option<&Stop> {
+        match self {
+            Decision::Stop(s) => Some(s),
+            Decision::Allow { .. } => None,
+        }
+    }
+
+    pub fn label(&self) -> &'static str {
+        match self {
+            Decision::Allow { .. } => "allow",
+            Decision::Stop(s) => s.kind.as_str(),
+        }
+    }
+}
+
+/// All operations against all rules; the strictest stop wins (deny over confirm,
+/// then higher severity, then the first written).
+pub fn decide(rules: &RuleSet, ops: &[Operation], facts: &dyn Facts) -> Result<Decision, PatternError> {
+    let patterns = PatternCache::default();
+    let mut stops: Vec<Stop> = Vec::new();
+    let mut concerned = Vec::new();
+    for op in ops {
+        let Some(cmd) = op.as_command() else { continue };
+        stops.extend(unknown_stops(rules, cmd));
+        let eval = Eval::new(cmd, facts, &patterns);
+        for (pack_index, pack) in rules.packs.iter().enumerate() {
+            for rule in &pack.spec.rules {
+                if !applies(rule, pack_index, cmd) || !eval.holds(&rule.when)? {
+                    continue;
+                }
+                if let Some(unless) = &rule.unless
+                    && eval.holds(unless)?
+                {
+                    concerned.push(rule.id.clone());
+                    continue;
+                }
+                stops.push(Stop {
+                    kind: match rule.decision {
+                        RuleDecision::Confirm => StopKind::Confirm,
+                        RuleDecision::Deny => StopKind::Deny,
+                    },
+                    rule: rule.id.clone(),
+                    reason: rule.reason.clone(),
+                    severity: rule.severity,
+                    source: rule.source.clone(),
+                    operation: cmd.operation.clone(),
+                    also: Vec::new(),
+                });
+            }
+        }
+    }
+    Ok(strictest(stops).map_or(Decision::Allow { concerned }, Decision::Stop))
+}
+
+fn strictest(mut stops: Vec<Stop>) -> Option<Stop> {
+    // stable sort keeps the first-written rule first among equals
+    stops.sort_by(|a, b| b.kind.cmp(&a.kind).then(b.severity.cmp(&a.severity)));
+    let mut iter = stops.into_iter();
+    let mut first = iter.next()?;
+    first.also = iter.map(|s| s.rule).filter(|r| *r != first.rule).collect();
+    first.also.dedup();
+    Some(first)
+}
+
+/// Rules about commands belong to their pack's programs; rules that name
+/// operations judge that operation whichever pack's program produced it.
+fn applies(rule: &RuleSpec, pack_index: usize, cmd: &Command) -> bool {
+    if pack_index == cmd.pack {
+        return rule.program.is_empty() || rule.program.contains(&cmd.program);
+    }
+    names_operation(&rule.when)
+}
+
+fn names_operation(c: &super::schema::Condition) -> bool {
+    !c.operation.is_empty() || c.all.iter().any(names_operation)
+}
+
+/// What the grammar could not account for, judged fail-closed.
+fn unknown_stops(rules: &RuleSet, cmd: &Command) -> Vec<Stop> {
+    let pack = &rules.packs[cmd.pack];
+    let shown = |word: &str| {
+        let mut parts = vec![cmd.program.clone()];
+        parts.extend(cmd.path.iter().cloned());
+        parts.push(word.to_string());
+        parts.join(" ")
+    };
+    let mut out = Vec::new();
+    for unknown in &cmd.unknowns {
+        let (rule, reason) = match unknown {
+            Unknown::Subcommand { word, policy: UnknownPolicy::Confirm, .. } => (
+                "unknown-subcommand",
+                format!(
+                    "guard does not know the command `{}`, and {} has commands that destroy data",
+                    shown(word),
+                    cmd.program
+                ),
+            ),
+            Unknown::Option { token, before_subcommand: true, policy: UnknownPolicy::Confirm } => (
+                "unknown-option",
+                format!(
+                    "guard does not know the option `{token}`, so it cannot tell which {} command runs",
+                    cmd.program
+                ),
+            ),
+            Unknown::Option { token, before_subcommand: false, .. } if cmd.class == Class::Destroy => (
+                "unknown-option",
+                format!(
+                    "guard does not know the option `{token}` of `{}`, a command that can destroy data",
+                    shown("").trim_end()
+                ),
+            ),
+            _ => continue,
+        };
+        out.push(Stop {
+            kind: StopKind::Confirm,
+            rule: format!("{}.{rule}", pack.spec.pack),
+            reason,
+            severity: Severity::Medium,
+            source: format!("{} (unknown: confirm)", pack.file),
+            operation: cmd.operation.clone(),
+            also: Vec::new(),
+        });
+    }
+    out
+}

@@ -1,0 +1,215 @@
+//! Evaluates a rule condition against one normalized command.
+//!
+//! Patterns are compiled lazily (only for conditions that are reached after cheaper
+//! structural tests such as `command:` have passed) and cached for one decision.
+
+use super::schema::{Condition, TextPredicate};
+use super::validate::check_pattern;
+use crate::operation::{Command, Operand};
+use regex_lite::Regex;
+use std::cell::{OnceCell, RefCell};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// What rules may ask about the world. The real filesystem in guard; nothing in
+/// `guard rules test`, so examples mean the same on every machine.
+pub trait Facts {
+    fn path_exists(&self, dir: &Path, path: &str) -> bool;
+}
+
+pub struct RealFs;
+
+impl Facts for RealFs {
+    fn path_exists(&self, dir: &Path, path: &str) -> bool {
+        // symlink_metadata: a dangling link is still a path git/rm would act on
+        dir.join(path).symlink_metadata().is_ok()
+    }
+}
+
+pub struct NoFiles;
+
+impl Facts for NoFiles {
+    fn path_exists(&self, _: &Path, _: &str) -> bool {
+        false
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("rule pattern cannot be used: {0}")]
+pub struct PatternError(String);
+
+#[derive(Default)]
+pub struct PatternCache {
+    compiled: RefCell<HashMap<String, Regex>>,
+}
+
+impl PatternCache {
+    fn is_match(&self, pattern: &str, text: &str) -> Result<bool, PatternError> {
+        if let Some(re) = self.compiled.borrow().get(pattern) {
+            return Ok(re.is_match(text));
+        }
+        check_pattern(pattern).map_err(PatternError)?;
+        let re = Regex::new(pattern).map_err(|e| PatternError(e.to_string()))?;
+        let hit = re.is_match(text);
+        self.compiled.borrow_mut().insert(pattern.to_string(), re);
+        Ok(hit)
+    }
+}
+
+pub struct Eval<'a> {
+    pub cmd: &'a Command,
+    pub facts: &'a dyn Facts,
+    pub patterns: &'a PatternCache,
+    joined: OnceCell<String>,
+}
+
+impl<'a> Eval<'a> {
+    pub fn new(cmd: &'a Command, facts: &'a dyn Facts, patterns: &'a PatternCache) -> Self {
+        Eval { cmd, facts, patterns, joined: OnceCell::new() }
+    }
+
+    /// Whether every key of the condition holds. Cheap structural keys go first.
+    pub fn holds(&self, c: &Condition) -> Result<bool, PatternError> {
+        let cmd = self.cmd;
+        if !c.command.is_empty() {
+            let path = cmd.path_string();
+            if !c.command.iter().any(|p| normalize_path(p) == path) {
+                return Ok(false);
+            }
+        }
+        if !c.operation.is_empty() && !cmd.operation.as_ref().is_some_and(|op| c.operation.contains(op)) {
+            return Ok(false);
+        }
+        if !c.option.is_empty() && !c.option.iter().any(|o| cmd.option_in_effect(o)) {
+            return Ok(false);
+        }
+        if let Some(bounds) = &c.operand_count {
+            let n = cmd.operands.len();
+            if bounds.min.is_some_and(|m| n < m) || bounds.max.is_some_and(|m| n > m) {
+                return Ok(false);
+            }
+        }
+        for (name, pred) in &c.option_value {
+            if !self.any_text(cmd.option_values(name), pred)? {
+                return Ok(false);
+            }
+        }
+        if let Some(pred) = &c.operand
+            && !self.any_operand(pred)?
+        {
+            return Ok(false);
+        }
+        if let Some(pred) = &c.word
+            && !self.any_text(cmd.words.iter().map(String::as_str), pred)?
+        {
+            return Ok(false);
+        }
+        if !c.sequence.is_empty() && !self.sequence(&c.sequence)? {
+            return Ok(false);
+        }
+        if let Some(pred) = &c.argv {
+            let joined = self.joined.get_or_init(|| join_argv(cmd));
+            if !self.text(joined, pred)? {
+                return Ok(false);
+            }
+        }
+        for sub in &c.all {
+            if !self.holds(sub)? {
+                return Ok(false);
+            }
+        }
+        if !c.any.is_empty() {
+            let mut any = false;
+            for sub in &c.any {
+                if self.holds(sub)? {
+                    any = true;
+                    break;
+                }
+            }
+            if !any {
+                return Ok(false);
+            }
+        }
+        if let Some(n) = &c.not
+            && self.holds(n)?
+        {
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
+    fn text(&self, text: &str, p: &TextPredicate) -> Result<bool, PatternError> {
+        if let Some(re) = &p.matches
+            && !self.patterns.is_match(re, text)?
+        {
+            return Ok(false);
+        }
+        if let Some(re) = &p.not_matches
+            && self.patterns.is_match(re, text)?
+        {
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
+    fn any_text<'t>(&self, texts: impl IntoIterator<Item = &'t str>, p: &TextPredicate) -> Result<bool, PatternError> {
+        for t in texts {
+            if self.text(t, p)? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    fn any_operand(&self, p: &TextPredicate) -> Result<bool, PatternError> {
+        for op in &self.cmd.operands {
+            if self.operand(op, p)? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    fn operand(&self, op: &Operand, p: &TextPredicate) -> Result<bool, PatternError> {
+        if p.after_dashdash.is_some_and(|want| want != op.after_dashdash) {
+            return Ok(false);
+        }
+        if !self.text(&op.text, p)? {
+            return Ok(false);
+        }
+        if let Some(want) = p.exists {
+            return Ok(self.facts.path_exists(&self.cmd.dir, &op.text) == want);
+        }
+        Ok(true)
+    }
+
+    fn sequence(&self, preds: &[TextPredicate]) -> Result<bool, PatternError> {
+        let words = &self.cmd.words;
+        if preds.len() > words.len() {
+            return Ok(false);
+        }
+        'start: for start in 0..=(words.len() - preds.len()) {
+            for (k, p) in preds.iter().enumerate() {
+                if !self.text(&words[start + k], p)? {
+                    continue 'start;
+                }
+            }
+            return Ok(true);
+        }
+        Ok(false)
+    }
+}
+
+fn normalize_path(p: &str) -> String {
+    p.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The command line as a shell would show it: program then quoted words.
+pub fn join_argv(cmd: &Command) -> String {
+    let mut out = cmd.program.clone();
+    for w in &cmd.words {
+        out.push(' ');
+        out.push_str(&shell_words::quote(w));
+    }
+    out
+}

@@ -1,0 +1,486 @@
+//! The rule-pack file format (`rules/*.yaml`) as serde types.
+//!
+//! This module is compiled twice: into guard, and into `build.rs`, which parses and
+//! validates every built-in pack at build time and embeds it as JSON. It therefore
+//! depends on nothing but `serde`, `std` and `regex_lite` (for validation).
+//!
+//! A pack describes one tool family: the *grammar* of each program it covers (which
+//! options exist, which take values, the subcommand tree with aliases, which
+//! subcommands can destroy) and *rules* whose conditions are evaluated over the
+//! normalized command, never over raw spellings. See README "Writing a rule".
+
+use serde::{Deserialize, Deserializer, Serialize};
+use std::collections::BTreeMap;
+
+/// The pack schema version this guard understands.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PackFile {
+    pub schema: u32,
+    /// Operations this pack's rules may name that no command tree produces: they come
+    /// from payload inspectors (a GraphQL mutation sent with curl) or tool calls.
+    #[serde(default)]
+    pub operations: Vec<String>,
+    pub pack: String,
+    pub summary: String,
+    /// What an unknown subcommand (or an unknown option before the subcommand is known)
+    /// decides for this pack's programs.
+    #[serde(default)]
+    pub unknown: UnknownPolicy,
+    /// Environment variables that select what a command targets (e.g. `RAILWAY_TOKEN`).
+    /// They are part of the request fingerprint; nothing else from the environment is.
+    #[serde(default)]
+    pub target_env: Vec<String>,
+    /// Each program's command tree, rooted at the program itself. The root's
+    /// `aliases` are other executable names sharing the grammar (`mkfs.ext4`).
+    #[serde(default)]
+    pub programs: BTreeMap<String, NodeSpec>,
+    #[serde(default)]
+    pub rules: Vec<RuleSpec>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UnknownPolicy {
+    #[default]
+    Confirm,
+    Allow,
+}
+
+/// Option spelling conventions of one program (all default to GNU getopt_long).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Syntax {
+    /// `-fr` means `-f -r`; `-XDELETE` means `-X DELETE`.
+    #[serde(default = "yes")]
+    pub bundling: bool,
+    /// `--opt=value` is accepted.
+    #[serde(default = "yes")]
+    pub long_equals: bool,
+    /// Unique prefixes of long options are accepted (`--forc` for `--force`).
+    #[serde(default)]
+    pub long_prefixes: bool,
+    /// Options may follow operands (`git push origin main --force`).
+    #[serde(default = "yes")]
+    pub permute: bool,
+    /// `-name` is a long option (Go's flag package, find's primaries).
+    #[serde(default)]
+    pub single_dash_long: bool,
+    /// No option parsing at all: every word is an operand (`dd if=… of=…`).
+    #[serde(default)]
+    pub raw: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for Syntax {
+    fn default() -> Self {
+        Syntax {
+            bundling: true,
+            long_equals: true,
+            long_prefixes: false,
+            permute: true,
+            single_dash_long: false,
+            raw: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Class {
+    /// Can delete or irreversibly change something: unknown options here confirm.
+    #[default]
+    Destroy,
+    /// Read-only or trivially reversible: unknown options here are ignored.
+    Safe,
+}
+
+/// One node of a program's command tree (the program itself, or a subcommand).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NodeSpec {
+    /// How the program spells options (root node only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub syntax: Option<Syntax>,
+    /// Other names this subcommand answers to (`rm`, `remove` for `delete`).
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Whether this command can destroy. Unstated means `destroy`: fail closed.
+    #[serde(default)]
+    pub class: Class,
+    /// The operation this command performs, shared with other surfaces
+    /// (`railway.volumeDelete` for `railway volume delete` and the GraphQL mutation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
+    #[serde(default, deserialize_with = "options_de")]
+    pub options: Vec<OptionSpec>,
+    #[serde(default)]
+    pub subcommands: BTreeMap<String, NodeSpec>,
+    /// Overrides the pack's `unknown:` for unknown subcommands below this node.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unknown: Option<UnknownPolicy>,
+    /// Everything after the first operand is the argv of another command
+    /// (`railway run -- CMD`); it is not parsed as options of this one.
+    #[serde(default)]
+    pub trailing_command: bool,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ValueKind {
+    #[default]
+    None,
+    Required,
+    Optional,
+}
+
+/// One option. In YAML either an object or help-text shorthand:
+/// `"-f, --[no-]force"`, `"-C <path>"`, `"--prune[=<date>]"`, `"-o, --push-option <x>..."`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OptionSpec {
+    /// Canonical name rules use; defaults to the first long name, else the short char.
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub short: Vec<char>,
+    #[serde(default)]
+    pub long: Vec<String>,
+    #[serde(default)]
+    pub value: ValueKind,
+    /// `--no-<long>` turns the flag off (last one wins).
+    #[serde(default)]
+    pub negatable: bool,
+    /// Values accumulate (`-H a -H b`) instead of the last one winning.
+    #[serde(default)]
+    pub multiple: bool,
+    /// Accepted at this node and every subcommand below it (clap/cobra globals).
+    #[serde(default)]
+    pub global: bool,
+    /// The value is a directory the command then works in (`git -C dir`).
+    #[serde(default)]
+    pub changes_dir: bool,
+}
+
+impl OptionSpec {
+    /// Fills `name` from the first long name or short char.
+    pub fn finish(mut self) -> Result<Self, String> {
+        if self.short.is_empty() && self.long.is_empty() {
+            return Err("option has neither a short nor a long name".into());
+        }
+        if self.name.is_empty() {
+            self.name = match (self.long.first(), self.short.first()) {
+                (Some(l), _) => l.clone(),
+                (None, Some(c)) => c.to_string(),
+                (None, None) => unreachable!("checked above"),
+            };
+        }
+        Ok(self)
+    }
+
+    /// Parses help-text shorthand. Grammar (whitespace and commas separate names):
+    /// `-x` short · `--name` or `-name` (single-dash long) · `--[no-]name` negatable ·
+    /// `<v>` after a name: required value · `[=<v>]` attached: optional value ·
+    /// trailing `...`: multiple · trailing flags in parentheses: `(global)`, `(dir)`.
+    pub fn parse_shorthand(text: &str) -> Result<Self, String> {
+        let mut spec = OptionSpec::default();
+        let mut rest = text.trim();
+        if let Some(open) = rest.rfind(" (")
+            && rest.ends_with(')')
+        {
+            for flag in rest[open + 2..rest.len() - 1].split(',') {
+                match flag.trim() {
+                    "global" => spec.global = true,
+                    "dir" => spec.changes_dir = true,
+                    "multiple" => spec.multiple = true,
+                    other => return Err(format!("unknown option attribute `{other}` in `{text}`")),
+                }
+            }
+            rest = rest[..open].trim_end();
+        }
+        if let Some(stripped) = rest.strip_suffix("...") {
+            spec.multiple = true;
+            rest = stripped.trim_end();
+        }
+        for word in rest.split([',', ' ']).filter(|w| !w.is_empty()) {
+            if word.starts_with('<') {
+                spec.value = ValueKind::Required;
+                continue;
+            }
+            let (name_part, optional) = match word.find("[=") {
+                Some(i) => (&word[..i], true),
+                None => (word, false),
+            };
+            if optional {
+                spec.value = ValueKind::Optional;
+            }
+            let (name_part, attached_required) = match name_part.find('=') {
+                Some(i) => (&name_part[..i], true),
+                None => (name_part, false),
+            };
+            if attached_required {
+                spec.value = ValueKind::Required;
+            }
+            if let Some(long) = name_part.strip_prefix("--") {
+                let long = match long.strip_prefix("[no-]") {
+                    Some(l) => {
+                        spec.negatable = true;
+                        l
+                    }
+                    None => long,
+                };
+                check_name(long, text)?;
+                spec.long.push(long.to_string());
+            } else if let Some(short) = name_part.strip_prefix('-') {
+                let mut chars = short.chars();
+                match (chars.next(), chars.next()) {
+                    (Some(c), None) => spec.short.push(c),
+                    (Some(_), Some(_)) => {
+                        // single-dash long name (`-auto-approve`, `-delete`)
+                        check_name(short, text)?;
+                        spec.long.push(short.to_string());
+                    }
+                    _ => return Err(format!("empty option name in `{text}`")),
+                }
+            } else {
+                return Err(format!("cannot read `{word}` in option `{text}`"));
+            }
+        }
+        spec.finish()
+    }
+}
+
+fn check_name(name: &str, text: &str) -> Result<(), String> {
+    if name.is_empty() || name.contains(['=', '[', ']', '<', '>']) {
+        return Err(format!("bad option name `{name}` in `{text}`"));
+    }
+    Ok(())
+}
+
+fn options_de<'de, D: Deserializer<'de>>(de: D) -> Result<Vec<OptionSpec>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Either {
+        Text(String),
+        Full(OptionSpec),
+    }
+    let items: Vec<Either> = Vec::deserialize(de)?;
+    items
+        .into_iter()
+        .map(|item| match item {
+            Either::Text(t) => OptionSpec::parse_shorthand(&t),
+            Either::Full(o) => o.finish(),
+        })
+        .collect::<Result<_, _>>()
+        .map_err(serde::de::Error::custom)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RuleDecision {
+    /// A person must approve this exact request.
+    #[default]
+    Confirm,
+    /// Never runs; no grant can unlock it (self-protection).
+    Deny,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSpec {
+    pub id: String,
+    /// One line a person understands: what is lost if this runs.
+    pub reason: String,
+    pub severity: Severity,
+    #[serde(default)]
+    pub decision: RuleDecision,
+    /// Programs of this pack the rule applies to; empty means all of them. Rules on
+    /// operations apply whatever surface produced the operation.
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub program: Vec<String>,
+    #[serde(rename = "match")]
+    pub when: Condition,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unless: Option<Condition>,
+    /// Commands this rule must stop (`guard rules test` checks them).
+    #[serde(default)]
+    pub confirm: Vec<String>,
+    /// Look-alikes that must stay allowed.
+    #[serde(default)]
+    pub allow: Vec<String>,
+    /// `file:line` of the rule, filled in at build time.
+    #[serde(default)]
+    pub source: String,
+}
+
+/// A condition: every key present must hold (implicit AND).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Condition {
+    /// The subcommand path (canonical names, space-separated) is one of these.
+    #[serde(default, deserialize_with = "one_or_many", skip_serializing_if = "Vec::is_empty")]
+    pub command: Vec<String>,
+    /// The command produces one of these operations.
+    #[serde(default, deserialize_with = "one_or_many", skip_serializing_if = "Vec::is_empty")]
+    pub operation: Vec<String>,
+    /// At least one of these options is in effect (flags: last occurrence wins).
+    #[serde(default, deserialize_with = "one_or_many", skip_serializing_if = "Vec::is_empty")]
+    pub option: Vec<String>,
+    /// Each named option has an effective value that satisfies the predicate.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub option_value: BTreeMap<String, TextPredicate>,
+    /// Some operand satisfies the predicate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operand: Option<TextPredicate>,
+    /// The number of operands is within bounds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operand_count: Option<Bounds>,
+    /// Some argument word (anywhere after the program name) satisfies the predicate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub word: Option<TextPredicate>,
+    /// Consecutive argument words satisfy these predicates in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sequence: Vec<TextPredicate>,
+    /// Last resort: the shell-quoted command line satisfies the predicate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub argv: Option<TextPredicate>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub all: Vec<Condition>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub any: Vec<Condition>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not: Option<Box<Condition>>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bounds {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<usize>,
+}
+
+/// A test on one string. A bare YAML string is shorthand for `{matches: …}`.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct TextPredicate {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub matches: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_matches: Option<String>,
+    /// Operands only: the operand came after `--`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after_dashdash: Option<bool>,
+    /// Operands only: the operand names a path that exists (relative to the command's
+    /// working directory, after `-C`-style options).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exists: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for TextPredicate {
+    fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Full {
+            #[serde(default)]
+            matches: Option<String>,
+            #[serde(default)]
+            not_matches: Option<String>,
+            #[serde(default)]
+            after_dashdash: Option<bool>,
+            #[serde(default)]
+            exists: Option<bool>,
+        }
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Either {
+            Text(String),
+            Full(Full),
+        }
+        Ok(match Either::deserialize(de)? {
+            Either::Text(t) => TextPredicate { matches: Some(t), ..Default::default() },
+            Either::Full(f) => TextPredicate {
+                matches: f.matches,
+                not_matches: f.not_matches,
+                after_dashdash: f.after_dashdash,
+                exists: f.exists,
+            },
+        })
+    }
+}
+
+fn one_or_many<'de, D: Deserializer<'de>>(de: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Either {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match Either::deserialize(de)? {
+        Either::One(s) => vec![s],
+        Either::Many(v) => v,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shorthand_flag_with_short_and_negatable_long() {
+        let o = OptionSpec::parse_shorthand("-f, --[no-]force").unwrap();
+        assert_eq!(o.name, "force");
+        assert_eq!(o.short, vec!['f']);
+        assert_eq!(o.long, vec!["force".to_string()]);
+        assert!(o.negatable);
+        assert_eq!(o.value, ValueKind::None);
+    }
+
+    #[test]
+    fn shorthand_values() {
+        let o = OptionSpec::parse_shorthand("-C <path> (dir)").unwrap();
+        assert_eq!((o.name.as_str(), o.value, o.changes_dir), ("C", ValueKind::Required, true));
+        let o = OptionSpec::parse_shorthand("--[no-]force-with-lease[=<refname>:<expect>]").unwrap();
+        assert_eq!((o.name.as_str(), o.value, o.negatable), ("force-with-lease", ValueKind::Optional, true));
+        let o = OptionSpec::parse_shorthand("-o, --push-option <opt>...").unwrap();
+        assert_eq!((o.value, o.multiple), (ValueKind::Required, true));
+        let o = OptionSpec::parse_shorthand("--git-dir=<path>").unwrap();
+        assert_eq!((o.name.as_str(), o.value), ("git-dir", ValueKind::Required));
+        let o = OptionSpec::parse_shorthand("-auto-approve").unwrap();
+        assert_eq!(o.long, vec!["auto-approve".to_string()]);
+        let o = OptionSpec::parse_shorthand("-y, --yes (global)").unwrap();
+        assert!(o.global);
+    }
+
+    #[test]
+    fn shorthand_rejects_garbage() {
+        assert!(OptionSpec::parse_shorthand("force").is_err());
+        assert!(OptionSpec::parse_shorthand("-f (weird)").is_err());
+        assert!(OptionSpec::parse_shorthand("").is_err());
+    }
+}

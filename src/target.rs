@@ -1,0 +1,334 @@
+//! What a stopped command really targets, resolved the way the tool itself would.
+//!
+//! The incident's agent *believed* its call hit staging. The artifact therefore says
+//! what guard resolved (repository, remote and branch; the Railway project and
+//! environment a directory is linked to; the absolute paths an `rm` reaches), says
+//! "unknown" where it cannot know, and marks production loudly. Resolution runs only
+//! for stopped commands, so its file reads never touch the hot path.
+
+use crate::operation::Command;
+use crate::settings::Settings;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::ffi::OsString;
+use std::path::{Component, Path, PathBuf};
+
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct Target {
+    /// One line for a person.
+    pub summary: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub paths: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remote: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remote_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub branch: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub project: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub environment: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    /// A production pattern from the settings matched.
+    pub production: bool,
+    /// Plain warnings about what guard could not establish.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+/// The environment as the tool will see it (a snapshot, so tests can supply one).
+pub type Env = BTreeMap<String, OsString>;
+
+pub fn snapshot_env() -> Env {
+    std::env::vars_os().filter_map(|(k, v)| Some((k.into_string().ok()?, v))).collect()
+}
+
+pub fn resolve(cmd: &Command, env: &Env, settings: &Settings) -> Target {
+    let mut t = match cmd.program.as_str() {
+        "git" => git(cmd),
+        "railway" => railway(cmd, env),
+        _ => paths(cmd),
+    };
+    // "production (e2)": the name, not the id, is what patterns describe
+    let env_name = t.environment.as_deref().map(|e| e.split(" (").next().unwrap_or(e));
+    let host = t.host.clone().or_else(|| t.remote_url.as_deref().and_then(url_host));
+    if settings.is_production(host.as_deref(), env_name) {
+        t.production = true;
+    }
+    if t.production {
+        t.summary = format!("PRODUCTION: {}", t.summary);
+    }
+    t
+}
+
+/// File-system tools: every operand as an absolute path (`dd`: its `of=`).
+fn paths(cmd: &Command) -> Target {
+    let mut t = Target::default();
+    for op in &cmd.operands {
+        let text = match op.text.split_once('=') {
+            Some(("of", p)) if cmd.program == "dd" => p,
+            Some(_) if cmd.program == "dd" => continue,
+            _ => op.text.as_str(),
+        };
+        if text.starts_with('-') && !op.after_dashdash && cmd.program == "find" {
+            break; // find's expression starts here
+        }
+        t.paths.push(absolute(&cmd.dir, text).display().to_string());
+    }
+    t.summary = match t.paths.len() {
+        0 => format!("{} with no path operands", cmd.program),
+        1 => t.paths[0].clone(),
+        n => format!("{} and {} more", t.paths[0], n - 1),
+    };
+    t
+}
+
+/// Lexically absolute: `..` is applied without following links, `~` is not expanded
+/// (a shim receives it literally only when it was quoted, and then it is a name).
+pub fn absolute(dir: &Path, p: &str) -> PathBuf {
+    let joined = if Path::new(p).is_absolute() { PathBuf::from(p) } else { dir.join(p) };
+    let mut out = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn git(cmd: &Command) -> Target {
+    let mut t = Target::default();
+    let git_dir = cmd.option_values("git-dir").last().map(|d| absolute(&cmd.dir, d)).or_else(|| find_git_dir(&cmd.dir));
+    let Some(git_dir) = git_dir else {
+        t.summary = format!("git in {} (no repository found)", cmd.dir.display());
+        t.notes.push("no git repository found from this directory".into());
+        return t;
+    };
+    let top = if git_dir.file_name().is_some_and(|n| n == ".git") { git_dir.parent() } else { Some(git_dir.as_path()) };
+    t.repository = top.map(|p| p.display().to_string());
+    let config = read_git_config(&common_dir(&git_dir).join("config"));
+    t.branch = current_branch(&git_dir);
+    if cmd.path.first().is_some_and(|p| p == "push") {
+        let named = cmd.operands.first().map(|o| o.text.clone());
+        let remote = named.clone().or_else(|| {
+            let b = t.branch.as_deref()?;
+            config.get(&format!("branch.{b}.remote")).cloned()
+        });
+        let remote = remote.unwrap_or_else(|| "origin".into());
+        t.remote_url = config.get(&format!("remote.{remote}.url")).cloned().or_else(|| {
+            // a URL given in place of a remote name
+            (remote.contains(':') || remote.contains('/')).then(|| remote.clone())
+        });
+        if t.remote_url.is_none() {
+            t.notes.push(format!("remote `{remote}` has no URL in the repository's config"));
+        }
+        let refs: Vec<&str> = cmd.operands.iter().skip(1).map(|o| o.text.as_str()).collect();
+        t.summary = format!(
+            "remote {remote} ({}), {}",
+            t.remote_url.as_deref().unwrap_or("unknown URL"),
+            if refs.is_empty() {
+                format!("branch {}", t.branch.as_deref().unwrap_or("unknown"))
+            } else {
+                format!("refs {}", refs.join(" "))
+            }
+        );
+        t.remote = Some(remote);
+    } else {
+        t.summary = format!(
+            "repository {}, branch {}",
+            t.repository.as_deref().unwrap_or("unknown"),
+            t.branch.as_deref().unwrap_or("unknown")
+        );
+    }
+    t
+}
+
+/// `.git` directory (or the directory a `.git` file points to) above `dir`.
+fn find_git_dir(dir: &Path) -> Option<PathBuf> {
+    for d in dir.ancestors() {
+        let dot = d.join(".git");
+        if dot.is_dir() {
+            return Some(dot);
+        }
+        if dot.is_file() {
+            let text = std::fs::read_to_string(&dot).ok()?;
+            let target = text.trim().strip_prefix("gitdir:")?.trim();
+            return Some(absolute(d, target));
+        }
+    }
+    None
+}
+
+/// A linked worktree keeps its config in the main repository (`commondir`).
+fn common_dir(git_dir: &Path) -> PathBuf {
+    match std::fs::read_to_string(git_dir.join("commondir")) {
+        Ok(text) => absolute(git_dir, text.trim()),
+        Err(_) => git_dir.to_path_buf(),
+    }
+}
+
+fn current_branch(git_dir: &Path) -> Option<String> {
+    let head = std::fs::read_to_string(git_dir.join("HEAD")).ok()?;
+    let head = head.trim();
+    match head.strip_prefix("ref: ") {
+        Some(r) => Some(r.strip_prefix("refs/heads/").unwrap_or(r).to_string()),
+        None => Some(format!("detached at {}", &head[..head.len().min(12)])),
+    }
+}
+
+/// A minimal reader for `section "sub".key = value` lines (no includes).
+fn read_git_config(path: &Path) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    let Ok(text) = std::fs::read_to_string(path) else { return out };
+    let mut section = String::new();
+    for line in text.lines() {
+        let line = line.trim();
+        if let Some(head) = line.strip_prefix('[').and_then(|l| l.split(']').next()) {
+            section = match head.split_once(' ') {
+                Some((s, sub)) => format!("{}.{}", s.to_ascii_lowercase(), sub.trim().trim_matches('"')),
+                None => head.to_ascii_lowercase(),
+            };
+        } else if let Some((k, v)) = line.split_once('=') {
+            let v = v.trim().trim_matches('"').to_string();
+            out.insert(format!("{section}.{}", k.trim().to_ascii_lowercase()), v);
+        }
+    }
+    out
+}
+
+/// The host of `https://h/…`, `ssh://u@h/…` or scp-like `u@h:path`.
+pub fn url_host(url: &str) -> Option<String> {
+    let rest = match url.split_once("://") {
+        Some((_, rest)) => rest,
+        None if url.contains(':') && !url.starts_with('/') => url,
+        None => return None,
+    };
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host = authority.rsplit('@').next()?;
+    let host =
+        if host.starts_with('[') { host.split(']').next()?.trim_start_matches('[') } else { host.split(':').next()? };
+    (!host.is_empty()).then(|| host.to_ascii_lowercase())
+}
+
+/// Railway resolves its target as: flags > `RAILWAY_TOKEN`'s own project >
+/// `RAILWAY_*_ID` variables > the directory link in `~/.railway/config.json`.
+fn railway(cmd: &Command, env: &Env) -> Target {
+    let mut t = Target::default();
+    let var = |k: &str| env.get(k).map(|v| v.to_string_lossy().into_owned()).filter(|v| !v.is_empty());
+    // the CLI reads $HOME, so that is what decides where it looks
+    let home = var("HOME").map(PathBuf::from).or_else(|| crate::paths::home().ok());
+    let config_name = match var("RAILWAY_ENV").as_deref() {
+        Some("staging") => "config-staging.json",
+        Some("dev" | "develop") => "config-dev.json",
+        _ => "config.json",
+    };
+    if let Some(link) = home.and_then(|h| railway_link(&h.join(".railway").join(config_name), &cmd.dir)) {
+        t.project = link.project;
+        t.environment = link.environment;
+        t.service = link.service;
+    }
+    if var("RAILWAY_TOKEN").is_some() {
+        t.notes.push(
+            "RAILWAY_TOKEN is set: a project token, whose own project and environment override the directory link"
+                .into(),
+        );
+        t.project = Some("decided by RAILWAY_TOKEN".into());
+        t.environment = Some("decided by RAILWAY_TOKEN".into());
+    } else if var("RAILWAY_API_TOKEN").is_some() {
+        t.notes.push("RAILWAY_API_TOKEN is set: an account or workspace token, which can reach every project".into());
+    }
+    for (key, slot) in [("RAILWAY_PROJECT_ID", &mut t.project), ("RAILWAY_ENVIRONMENT_ID", &mut t.environment)] {
+        if let Some(v) = var(key) {
+            *slot = Some(v);
+        }
+    }
+    if let Some(v) = var("RAILWAY_SERVICE_ID") {
+        t.service = Some(v);
+    }
+    for (opt, slot) in [("project", &mut t.project), ("environment", &mut t.environment), ("service", &mut t.service)] {
+        if let Some(v) = cmd.option_values(opt).last() {
+            *slot = Some((*v).to_string());
+        }
+    }
+    if t.project.is_none() {
+        t.notes.push("no linked Railway project found for this directory; the token decides what is reached".into());
+    }
+    t.summary = format!(
+        "Railway project {}, environment {}{}",
+        t.project.as_deref().unwrap_or("unknown"),
+        t.environment.as_deref().unwrap_or("unknown"),
+        t.service.as_deref().map(|s| format!(", service {s}")).unwrap_or_default()
+    );
+    t
+}
+
+struct RailwayLink {
+    project: Option<String>,
+    environment: Option<String>,
+    service: Option<String>,
+}
+
+/// The link of the longest ancestor of `dir` in the CLI's `projects` map.
+fn railway_link(config: &Path, dir: &Path) -> Option<RailwayLink> {
+    let text = std::fs::read_to_string(config).ok()?;
+    let json: serde_json::Value = serde_json::from_str(&text).ok()?;
+    let projects = json.get("projects")?.as_object()?;
+    let (_, link) =
+        projects.iter().filter(|(key, _)| dir.starts_with(Path::new(key))).max_by_key(|(key, _)| key.len())?;
+    let field = |names: &[&str]| names.iter().find_map(|n| link.get(*n)?.as_str().map(str::to_string));
+    let named = |name: Option<String>, id: Option<String>| match (name, id) {
+        (Some(n), Some(i)) => Some(format!("{n} ({i})")),
+        (n, i) => n.or(i),
+    };
+    Some(RailwayLink {
+        project: named(field(&["name"]), field(&["project"])),
+        environment: named(field(&["environmentName"]), field(&["environment"])),
+        service: field(&["service"]),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn absolute_is_lexical() {
+        assert_eq!(absolute(Path::new("/a/b"), "../c/./d"), PathBuf::from("/a/c/d"));
+        assert_eq!(absolute(Path::new("/a"), "/x/../y"), PathBuf::from("/y"));
+        assert_eq!(absolute(Path::new("/"), "../.."), PathBuf::from("/"));
+    }
+
+    #[test]
+    fn hosts_from_urls() {
+        assert_eq!(url_host("https://user@GitHub.com:443/a/b.git").as_deref(), Some("github.com"));
+        assert_eq!(url_host("git@github.com:acme/app.git").as_deref(), Some("github.com"));
+        assert_eq!(url_host("/srv/repo.git"), None);
+        assert_eq!(url_host("ssh://[::1]:22/x").as_deref(), Some("::1"));
+    }
+
+    #[test]
+    fn railway_link_prefers_the_longest_ancestor() {
+        let t = tempfile::tempdir().unwrap();
+        let cfg = t.path().join("config.json");
+        std::fs::write(
+            &cfg,
+            r#"{"projects":{"/w":{"name":"outer","project":"p1","environment":"e1"},
+                "/w/app":{"name":"shop","project":"p2","environment":"e2","environmentName":"production"}}}"#,
+        )
+        .unwrap();
+        let link = railway_link(&cfg, Path::new("/w/app/src")).unwrap();
+        assert_eq!(link.project.as_deref(), Some("shop (p2)"));
+        assert_eq!(link.environment.as_deref(), Some("production (e2)"));
+        assert!(railway_link(&cfg, Path::new("/elsewhere")).is_none());
+    }
+}

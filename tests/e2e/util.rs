@@ -1,0 +1,140 @@
+//! A sandbox per test: a shims directory of real symlinks to the built guard, a
+//! directory of stub programs that record whether (and how) they ran, and a work
+//! directory. PATH is `shims:stubs:<system dirs>`, as an installed guard would see it.
+
+#![allow(dead_code)]
+
+use std::ffi::{OsStr, OsString};
+use std::os::unix::fs::{PermissionsExt, symlink};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+pub const GUARD: &str = env!("CARGO_BIN_EXE_guard");
+
+pub struct Sandbox {
+    pub dir: tempfile::TempDir,
+    pub shims: PathBuf,
+    pub stubs: PathBuf,
+    pub work: PathBuf,
+    /// Every stub appends one line per run here: `name<TAB>arg<TAB>arg…`.
+    pub log: PathBuf,
+}
+
+impl Sandbox {
+    pub fn new() -> Sandbox {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path().to_path_buf();
+        let s = Sandbox {
+            shims: root.join("shims"),
+            stubs: root.join("stubs"),
+            work: root.join("work"),
+            log: root.join("ran.log"),
+            dir,
+        };
+        for d in [&s.shims, &s.stubs, &s.work] {
+            std::fs::create_dir(d).unwrap();
+        }
+        s
+    }
+
+    /// A shim named `program`: a symlink to the guard under test.
+    pub fn shim(&self, program: &str) -> &Self {
+        symlink(GUARD, self.shims.join(program)).unwrap();
+        self
+    }
+
+    /// A stub `program` that logs its argv and exits with `code`.
+    pub fn stub(&self, program: &str, code: i32) -> &Self {
+        let script = format!(
+            "#!/bin/sh\nprintf '%s' '{program}' >> '{log}'\nfor a in \"$@\"; do printf '\\t%s' \"$a\" >> '{log}'; done\nprintf '\\n' >> '{log}'\nexit {code}\n",
+            log = self.log.display()
+        );
+        self.script(program, &script)
+    }
+
+    /// An executable stub with the given body.
+    pub fn script(&self, program: &str, body: &str) -> &Self {
+        let path = self.stubs.join(program);
+        std::fs::write(&path, body).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        self
+    }
+
+    pub fn path_var(&self) -> OsString {
+        std::env::join_paths([self.shims.as_path(), self.stubs.as_path(), Path::new("/usr/bin"), Path::new("/bin")])
+            .unwrap()
+    }
+
+    /// `program args…` as an agent would run it: through PATH, in the work directory.
+    pub fn run<I, S>(&self, program: &str, args: I) -> Output
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        self.command(program).args(args).stdin(Stdio::null()).output().expect("spawn")
+    }
+
+    pub fn command(&self, program: &str) -> Command {
+        let mut c = Command::new(program);
+        c.current_dir(&self.work)
+            .env("PATH", self.path_var())
+            .env_remove("RAILWAY_TOKEN")
+            .env_remove("RAILWAY_API_TOKEN");
+        c
+    }
+
+    /// `guard ARGS…` directly.
+    pub fn guard<I, S>(&self, args: I) -> Output
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let mut c = Command::new(GUARD);
+        c.current_dir(&self.work).env("PATH", self.path_var()).args(args).stdin(Stdio::null());
+        c.output().expect("spawn guard")
+    }
+
+    /// The stub runs recorded so far, one `Vec` of words per run.
+    pub fn ran(&self) -> Vec<Vec<String>> {
+        std::fs::read_to_string(&self.log)
+            .unwrap_or_default()
+            .lines()
+            .map(|l| l.split('\t').map(String::from).collect())
+            .collect()
+    }
+}
+
+/// The artifact: the first stderr line, parsed.
+pub fn artifact(out: &Output) -> serde_json::Value {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let first = stderr.lines().next().unwrap_or_else(|| panic!("no stderr; status {:?}", out.status));
+    serde_json::from_str(first).unwrap_or_else(|e| panic!("artifact is not JSON ({e}): {stderr}"))
+}
+
+pub fn code(out: &Output) -> i32 {
+    out.status.code().unwrap_or_else(|| panic!("killed by a signal: {:?}", out.status))
+}
+
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Whether the system has a tool a test needs. Under CI (`GUARD_TEST_REQUIRE_ALL`)
+/// a missing tool fails the test instead of skipping it.
+pub fn have(tool: &str) -> bool {
+    let found = Command::new("sh")
+        .arg("-c")
+        .arg(format!("command -v {tool}"))
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !found {
+        assert!(std::env::var_os("GUARD_TEST_REQUIRE_ALL").is_none(), "{tool} is required under CI but missing");
+        eprintln!("SKIPPED: {tool} is not installed");
+    }
+    found
+}
