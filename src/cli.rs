@@ -67,6 +67,8 @@ enum RulesCommand {
     },
     /// List packs, the programs they cover, and their rule and example counts.
     List,
+    /// Print every executable name a pack covers, one per line (what install.sh shims).
+    Programs,
 }
 
 pub fn run(argv: Vec<OsString>) -> Result<u8, GuardError> {
@@ -82,6 +84,10 @@ pub fn run(argv: Vec<OsString>) -> Result<u8, GuardError> {
         Command::Exec { argv } => supervise::run(argv),
         Command::Rules { command: RulesCommand::Test { verbose } } => rules::examples::run_all(verbose),
         Command::Rules { command: RulesCommand::List } => rules_list(),
+        Command::Rules { command: RulesCommand::Programs } => {
+            print_stdout(&rules::embedded::program_names().collect::<Vec<_>>().join("\n"));
+            Ok(0)
+        }
     }
 }
 

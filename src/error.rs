@@ -32,6 +32,10 @@ impl GuardError {
     pub fn exit_code(&self) -> u8 {
         match self {
             GuardError::RealBinaryNotFound { .. } => exit::NOT_FOUND,
+            // as a shell reports it: a missing interpreter is "not found"
+            GuardError::CannotExecute { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
+                exit::NOT_FOUND
+            }
             GuardError::CannotExecute { .. } => exit::CANNOT_EXECUTE,
             GuardError::Usage(_) => exit::USAGE,
             _ => exit::GUARD_ERROR,

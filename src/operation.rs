@@ -45,6 +45,9 @@ pub struct Command {
     pub unknowns: Vec<Unknown>,
     /// The directory the command works in (cwd, then `-C`-style options applied).
     pub dir: PathBuf,
+    /// How many words precede the first subcommand word: the program's global
+    /// options, which a resolver may replay (`git -C dir -c k=v config …`).
+    pub globals_end: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -126,6 +129,7 @@ mod tests {
             words: vec![],
             unknowns: vec![],
             dir: PathBuf::from("/"),
+            globals_end: 0,
         }
     }
 

@@ -29,6 +29,7 @@ pub fn normalize(program: &str, root: &NodeSpec, unknown: UnknownPolicy, words: 
             words: words.to_vec(),
             unknowns: Vec::new(),
             dir: cwd.to_path_buf(),
+            globals_end: words.len(),
         },
         subcommand_expected: !root.subcommands.is_empty(),
     };
@@ -126,6 +127,9 @@ impl<'g> Parser<'g> {
             node.subcommands.iter().find(|(name, child)| *name == word || child.aliases.iter().any(|a| a == word));
         match found {
             Some((name, child)) => {
+                if self.chain.len() == 1 {
+                    self.cmd.globals_end = at;
+                }
                 self.chain.push(child);
                 self.cmd.path.push(name.clone());
                 self.cmd.class = child.class;

@@ -23,7 +23,7 @@ pub fn inspect(rules: &RuleSet, inv: &Invocation, cwd: &Path, resolver: &Resolve
     match command(rules, &inv.program, &inv.words, cwd) {
         Some(cmd) => {
             let cmd = match cmd.program.as_str() {
-                "git" => git::resolve_aliases(rules, cmd, &inv.words, cwd, resolver),
+                "git" => git::resolve(rules, cmd, &inv.words, cwd, resolver),
                 _ => cmd,
             };
             vec![Operation::Command(cmd)]

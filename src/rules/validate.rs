@@ -214,11 +214,11 @@ impl<F: FnMut(&str, String)> CondCheck<'_, F> {
                 commands.iter().filter_map(|p| find_path(root, p)).collect()
             };
             for chain in nodes {
-                // the node's own options and its ancestors' globals
-                let last = chain.len() - 1;
-                for (depth, node) in chain.iter().enumerate() {
+                // the node's own options and its ancestors' (a root option such as
+                // `git -c` shapes every subcommand)
+                for node in &chain {
                     for o in &node.options {
-                        if o.name == name && (depth == last || o.global) {
+                        if o.name == name {
                             found = Some(o.value);
                         }
                     }

@@ -16,9 +16,11 @@ fn check_allows_and_stops_with_exact_fields() {
     let v: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
     assert_eq!(v["decision"], "confirm");
     assert_eq!(v["kind"], "confirmation_required");
-    assert_eq!(v["rule"], "filesystem.rm.recursive");
+    // the critical rule wins; the other one that matched is listed
+    assert_eq!(v["rule"], "filesystem.rm.dangerous-target");
+    assert_eq!(v["also_matched"], serde_json::json!(["filesystem.rm.recursive"]));
     assert!(v["reason"].as_str().unwrap().len() > 10);
-    assert_eq!(v["severity"], "high");
+    assert_eq!(v["severity"], "critical");
     assert!(stdout(&out).trim().lines().count() == 1);
 }
 

@@ -1,5 +1,10 @@
 //! End-to-end tests: the built `guard` binary, driven through real symlink shims.
 
 mod check;
+mod exec;
+mod failclosed;
+mod fs;
+mod git;
+mod railway;
 mod shim;
 mod util;
