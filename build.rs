@@ -1,8 +1,9 @@
-//! Validates the built-in rule packs and embeds them.
+//! Validates the built-in rule packs and compiles them into the binary.
 //!
 //! A pack that does not parse or validate fails the build with `file: rule: problem`,
-//! so a broken built-in policy can never ship. Each pack is embedded as compact JSON,
-//! with an index from executable name to the packs an invocation of it needs.
+//! so a broken built-in policy can never ship. Each valid pack is emitted as Rust
+//! `static` data (see `Lit` below), so the hot path loads a pack without parsing or
+//! allocating anything; an index maps each executable name to the packs it needs.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -16,7 +17,7 @@ mod rules {
     pub mod validate;
 }
 
-use rules::schema::{NodeSpec, PackFile};
+use rules::schema::*;
 use rules::validate::{operations_of, validate_pack};
 
 fn main() {
@@ -38,8 +39,8 @@ fn main() {
         let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{shown}: {e}"));
         match serde_yaml::from_str::<PackFile>(&text) {
             Ok(mut pack) => {
-                for rule in &mut pack.rules {
-                    rule.source = format!("{shown}:{}", line_of_rule(&text, &rule.id));
+                for rule in pack.rules.to_mut().iter_mut() {
+                    rule.source = format!("{shown}:{}", line_of_rule(&text, &rule.id)).into();
                 }
                 packs.push((shown, pack));
             }
@@ -56,16 +57,16 @@ fn main() {
         panic!("invalid built-in rule packs:\n  {}", problems.join("\n  "));
     }
 
-    let index = program_index(&packs);
     let mut out = String::from("pub static PACKS: &[EmbeddedPack] = &[\n");
     for (file, pack) in &packs {
-        let json = serde_json::to_string(pack).expect("pack serializes");
-        writeln!(out, "    EmbeddedPack {{ file: {file:?}, name: {:?}, json: {json:?} }},", pack.pack).unwrap();
+        write!(out, "EmbeddedPack {{ file: {file:?}, spec: ").unwrap();
+        pack.lit(&mut out);
+        out.push_str(" },\n");
     }
     out.push_str(
         "];\n\n/// Executable name → packs to load, sorted by name.\npub static PROGRAMS: &[(&str, &[u16])] = &[\n",
     );
-    for (name, list) in &index {
+    for (name, list) in &program_index(&packs) {
         writeln!(out, "    ({name:?}, &{list:?}),").unwrap();
     }
     out.push_str("];\n");
@@ -85,17 +86,17 @@ fn line_of_rule(text: &str, id: &str) -> usize {
 
 fn cross_pack_problems(packs: &[(String, PackFile)]) -> Vec<String> {
     let mut out = Vec::new();
-    let mut ids: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut ids: BTreeMap<String, &str> = BTreeMap::new();
     let mut programs: BTreeMap<String, &str> = BTreeMap::new();
     for (file, pack) in packs {
-        for rule in &pack.rules {
-            if let Some(other) = ids.insert(&rule.id, file) {
+        for rule in pack.rules.iter() {
+            if let Some(other) = ids.insert(rule.id.to_string(), file) {
                 out.push(format!("{file}: {}: rule id also used in {other}", rule.id));
             }
         }
-        for (name, root) in &pack.programs {
+        for (name, root) in pack.programs.iter() {
             for n in std::iter::once(name).chain(root.aliases.iter()) {
-                if let Some(other) = programs.insert(n.clone(), file) {
+                if let Some(other) = programs.insert(n.to_string(), file) {
                     out.push(format!("{file}: programs.{name}: `{n}` is also covered by {other}"));
                 }
             }
@@ -108,13 +109,13 @@ fn cross_pack_problems(packs: &[(String, PackFile)]) -> Vec<String> {
 /// operation its command tree produces.
 fn program_index(packs: &[(String, PackFile)]) -> BTreeMap<String, Vec<u16>> {
     fn produced(node: &NodeSpec, out: &mut BTreeSet<String>) {
-        out.extend(node.operation.iter().cloned());
+        out.extend(node.operation.iter().map(|o| o.to_string()));
         for c in node.subcommands.values() {
             produced(c, out);
         }
     }
-    fn named(c: &rules::schema::Condition, out: &mut BTreeSet<String>) {
-        out.extend(c.operation.iter().cloned());
+    fn named(c: &Condition, out: &mut BTreeSet<String>) {
+        out.extend(c.operation.iter().map(|o| o.to_string()));
         for s in c.all.iter().chain(c.any.iter()) {
             named(s, out);
         }
@@ -123,7 +124,7 @@ fn program_index(packs: &[(String, PackFile)]) -> BTreeMap<String, Vec<u16>> {
         .iter()
         .map(|(_, p)| {
             let mut s = BTreeSet::new();
-            for r in &p.rules {
+            for r in p.rules.iter() {
                 named(&r.when, &mut s);
             }
             s
@@ -131,7 +132,7 @@ fn program_index(packs: &[(String, PackFile)]) -> BTreeMap<String, Vec<u16>> {
         .collect();
     let mut index = BTreeMap::new();
     for (i, (_, pack)) in packs.iter().enumerate() {
-        for (name, root) in &pack.programs {
+        for (name, root) in pack.programs.iter() {
             let mut ops = BTreeSet::new();
             produced(root, &mut ops);
             let mut list = vec![i as u16];
@@ -141,9 +142,141 @@ fn program_index(packs: &[(String, PackFile)]) -> BTreeMap<String, Vec<u16>> {
                 }
             }
             for n in std::iter::once(name).chain(root.aliases.iter()) {
-                index.insert(n.clone(), list.clone());
+                index.insert(n.to_string(), list.clone());
             }
         }
     }
     index
 }
+
+/// Writes a value as a Rust expression that builds it in static data.
+trait Lit {
+    fn lit(&self, out: &mut String);
+}
+
+impl Lit for Text {
+    fn lit(&self, out: &mut String) {
+        write!(out, "Cow::Borrowed({:?})", &**self).unwrap();
+    }
+}
+
+impl Lit for bool {
+    fn lit(&self, out: &mut String) {
+        write!(out, "{self}").unwrap();
+    }
+}
+
+impl Lit for char {
+    fn lit(&self, out: &mut String) {
+        write!(out, "{self:?}").unwrap();
+    }
+}
+
+impl Lit for usize {
+    fn lit(&self, out: &mut String) {
+        write!(out, "{self}").unwrap();
+    }
+}
+
+impl Lit for u32 {
+    fn lit(&self, out: &mut String) {
+        write!(out, "{self}").unwrap();
+    }
+}
+
+impl<T: Lit> Lit for Option<T> {
+    fn lit(&self, out: &mut String) {
+        match self {
+            None => out.push_str("None"),
+            Some(v) => {
+                out.push_str("Some(");
+                v.lit(out);
+                out.push(')');
+            }
+        }
+    }
+}
+
+impl<T: Lit + Clone> Lit for List<T> {
+    fn lit(&self, out: &mut String) {
+        out.push_str("Cow::Borrowed(&[");
+        for item in self.iter() {
+            item.lit(out);
+            out.push(',');
+        }
+        out.push_str("])");
+    }
+}
+
+impl<T: Lit + Clone> Lit for (Text, T) {
+    fn lit(&self, out: &mut String) {
+        out.push('(');
+        self.0.lit(out);
+        out.push(',');
+        self.1.lit(out);
+        out.push(')');
+    }
+}
+
+impl<T: Lit + Clone + 'static> Lit for Named<T> {
+    fn lit(&self, out: &mut String) {
+        out.push_str("Named(");
+        self.0.lit(out);
+        out.push(')');
+    }
+}
+
+/// `Struct { field: value, … }` from a list of fields.
+macro_rules! lit_struct {
+    ($ty:ident { $($field:ident),* $(,)? }) => {
+        impl Lit for $ty {
+            fn lit(&self, out: &mut String) {
+                out.push_str(concat!(stringify!($ty), " {"));
+                $(
+                    out.push_str(concat!(stringify!($field), ": "));
+                    self.$field.lit(out);
+                    out.push(',');
+                )*
+                out.push('}');
+            }
+        }
+    };
+}
+
+/// `Enum::Variant` for field-less enums.
+macro_rules! lit_enum {
+    ($ty:ident { $($variant:ident),* $(,)? }) => {
+        impl Lit for $ty {
+            fn lit(&self, out: &mut String) {
+                out.push_str(match self { $($ty::$variant => concat!(stringify!($ty), "::", stringify!($variant)),)* });
+            }
+        }
+    };
+}
+
+lit_enum!(UnknownPolicy { Confirm, Allow });
+lit_enum!(Class { Destroy, Safe });
+lit_enum!(ValueKind { None, Required, Optional });
+lit_enum!(Severity { Low, Medium, High, Critical });
+lit_enum!(RuleDecision { Confirm, Deny });
+lit_struct!(PackFile { schema, operations, pack, summary, unknown, target_env, programs, rules });
+lit_struct!(Syntax { bundling, long_equals, long_prefixes, permute, single_dash_long, raw });
+lit_struct!(NodeSpec { syntax, aliases, class, operation, options, subcommands, unknown, trailing_command });
+lit_struct!(OptionSpec { name, short, long, value, negatable, multiple, global, changes_dir });
+lit_struct!(RuleSpec { id, reason, severity, decision, program, when, unless, confirm, allow, source });
+lit_struct!(Condition {
+    command,
+    operation,
+    option,
+    option_value,
+    operand,
+    operand_count,
+    word,
+    sequence,
+    argv,
+    all,
+    any,
+    not
+});
+lit_struct!(Bounds { min, max });
+lit_struct!(TextPredicate { matches, not_matches, after_dashdash, exists });

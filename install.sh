@@ -52,11 +52,24 @@ if [ "$action" = uninstall ]; then
 fi
 
 command -v cargo >/dev/null || { echo "install.sh: cargo not found; install Rust (https://rustup.rs)" >&2; exit 1; }
-(cd "$here" && cargo build --release --locked --quiet)
+# guard runs in front of every git and curl: on Linux it is linked as a non-PIE
+# executable, which starts ~0.3 ms faster than a PIE one (no load-time relocations;
+# bench/README.md has the figures). An explicit --target keeps these flags off build
+# scripts and proc-macros.
+triple=$(rustc -vV | sed -n 's/^host: //p')
+case "$triple" in
+  x86_64-*-linux-gnu|aarch64-*-linux-gnu)
+    (cd "$here" && RUSTFLAGS="-C relocation-model=static -C link-arg=-no-pie" \
+      cargo build --release --locked --quiet --target "$triple")
+    built="$here/target/$triple/release/guard" ;;
+  *)
+    (cd "$here" && cargo build --release --locked --quiet)
+    built="$here/target/release/guard" ;;
+esac
 
 mkdir -p "$prefix/bin" "$shims"
 tmp="$bin.new.$$"
-cp "$here/target/release/guard" "$tmp"
+cp "$built" "$tmp"
 chmod 0755 "$tmp"
 mv -f "$tmp" "$bin"   # atomic: a running shim never sees a half-written binary
 

@@ -104,7 +104,7 @@ fn check(json: bool, shell: Option<String>, argv: Vec<OsString>) -> Result<u8, G
         return Err(GuardError::Usage("guard check: give a command after `--`, or --shell 'STRING'".into()));
     }
     let inv = Invocation::new(argv);
-    let rules = RuleSet::for_program(&inv.program)?;
+    let rules = RuleSet::for_program(&inv.program);
     let real = pipeline::find_real(&inv.argv[0]).ok();
     let cwd = std::env::current_dir().map_err(GuardError::NoCwd)?;
     let Judgement { ops, decision } = pipeline::judge(&rules, &inv, &cwd, real.as_deref())?;
@@ -180,14 +180,14 @@ fn shell_unjudged(json: bool, text: &str) -> Result<u8, GuardError> {
 }
 
 fn rules_list() -> Result<u8, GuardError> {
-    let set = RuleSet::all()?;
+    let set = RuleSet::all();
     let mut out = String::from("PACK\tFILE\tPROGRAMS\tRULES\tEXAMPLES\n");
-    for p in &set.packs {
+    for p in set.packs.iter() {
         let programs: Vec<String> = p
             .spec
             .programs
             .iter()
-            .flat_map(|(name, root)| std::iter::once(name.clone()).chain(root.aliases.iter().cloned()))
+            .flat_map(|(name, root)| std::iter::once(name).chain(root.aliases.iter()).map(|n| n.to_string()))
             .collect();
         let examples: usize = p.spec.rules.iter().map(|r| r.confirm.len() + r.allow.len()).sum();
         out.push_str(&format!(

@@ -13,8 +13,6 @@ pub enum GuardError {
     #[error("{path}: cannot execute: {source}; nothing was run")]
     CannotExecute { path: PathBuf, source: std::io::Error },
     #[error(transparent)]
-    Rules(#[from] crate::rules::RulesError),
-    #[error(transparent)]
     Pattern(#[from] crate::rules::matcher::PatternError),
     #[error(transparent)]
     Settings(#[from] crate::settings::SettingsError),

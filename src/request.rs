@@ -40,7 +40,7 @@ pub fn build(input: &RequestInput) -> Artifact {
             .spec
             .target_env
             .iter()
-            .map(|name| (name.clone(), input.env.get(name).cloned()))
+            .map(|name| (name.to_string(), input.env.get(&**name).cloned()))
             .collect(),
         None => Vec::new(),
     };

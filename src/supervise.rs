@@ -35,7 +35,7 @@ const FORWARDED: &[Signal] = &[
 
 pub fn run(argv: Vec<OsString>) -> Result<u8, GuardError> {
     let inv = Invocation::new(argv);
-    let rules = RuleSet::for_program(&inv.program)?;
+    let rules = RuleSet::for_program(&inv.program);
     let real = pipeline::find_real(&inv.argv[0])?;
     let cwd = std::env::current_dir().map_err(GuardError::NoCwd)?;
     let judgement = pipeline::judge(&rules, &inv, &cwd, Some(&real))?;

@@ -70,7 +70,7 @@ pub fn resolve(cmd: &Command, env: &Env, settings: &Settings) -> Target {
 /// File-system tools: every operand as an absolute path (`dd`: its `of=`).
 fn paths(cmd: &Command) -> Target {
     let mut t = Target::default();
-    for op in &cmd.operands {
+    for op in cmd.operands.iter() {
         let text = match op.text.split_once('=') {
             Some(("of", p)) if cmd.program == "dd" => p,
             Some(_) if cmd.program == "dd" => continue,

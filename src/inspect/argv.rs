@@ -23,7 +23,7 @@ pub fn normalize(program: &str, root: &NodeSpec, unknown: UnknownPolicy, words: 
             pack: 0,
             path: Vec::new(),
             class: root.class,
-            operation: root.operation.clone(),
+            operation: root.operation.as_deref().map(String::from),
             options: Vec::new(),
             operands: Vec::new(),
             words: words.to_vec(),
@@ -131,10 +131,10 @@ impl<'g> Parser<'g> {
                     self.cmd.globals_end = at;
                 }
                 self.chain.push(child);
-                self.cmd.path.push(name.clone());
+                self.cmd.path.push(name.to_string());
                 self.cmd.class = child.class;
                 if child.operation.is_some() {
-                    self.cmd.operation = child.operation.clone();
+                    self.cmd.operation = child.operation.as_deref().map(String::from);
                 }
                 self.subcommand_expected = !child.subcommands.is_empty();
                 self.unknown = child.unknown.unwrap_or(self.unknown);
@@ -160,7 +160,7 @@ impl<'g> Parser<'g> {
         {
             self.cmd.dir = join_dir(&self.cmd.dir, dir);
         }
-        self.cmd.options.push(OptionUse { name: spec.name.clone(), value, negated, multiple: spec.multiple });
+        self.cmd.options.push(OptionUse { name: spec.name.to_string(), value, negated, multiple: spec.multiple });
     }
 
     /// `body` is the text after the dashes. Returns whether `next` was consumed.
@@ -206,13 +206,13 @@ impl<'g> Parser<'g> {
 
     fn lookup_long(&self, name: &str) -> LongMatch<'g> {
         // exact names first, then `no-` negations, then unique prefixes
-        for spec in &self.visible {
+        for spec in self.visible.iter() {
             if spec.long.iter().any(|l| l == name) {
                 return LongMatch::Found(spec, false);
             }
         }
         if let Some(base) = name.strip_prefix("no-") {
-            for spec in &self.visible {
+            for spec in self.visible.iter() {
                 if spec.negatable && spec.long.iter().any(|l| l == base) {
                     return LongMatch::Found(spec, true);
                 }
@@ -222,7 +222,7 @@ impl<'g> Parser<'g> {
             return LongMatch::Unknown;
         }
         let mut hit: Option<(&'g OptionSpec, bool)> = None;
-        for spec in &self.visible {
+        for spec in self.visible.iter() {
             let plain = spec.long.iter().any(|l| l.starts_with(name));
             let negated = spec.negatable && spec.long.iter().any(|l| format!("no-{l}").starts_with(name));
             for (matches, neg) in [(plain, false), (negated, true)] {
@@ -323,7 +323,7 @@ programs:
     fn norm(line: &str) -> Command {
         let pack: PackFile = serde_yaml::from_str(PACK).unwrap();
         let words: Vec<String> = line.split_whitespace().map(String::from).collect();
-        let root = &pack.programs[&words[0]];
+        let root = pack.programs.get(&words[0]).unwrap();
         normalize(&words[0], root, UnknownPolicy::Confirm, &words[1..], Path::new("/work"))
     }
 

@@ -77,14 +77,14 @@ pub fn decide(rules: &RuleSet, ops: &[Operation], facts: &dyn Facts) -> Result<D
         stops.extend(unknown_stops(rules, cmd));
         let eval = Eval::new(cmd, facts, &patterns);
         for (pack_index, pack) in rules.packs.iter().enumerate() {
-            for rule in &pack.spec.rules {
+            for rule in pack.spec.rules.iter() {
                 if !applies(rule, pack_index, cmd) || !eval.holds(&rule.when)? {
                     continue;
                 }
                 if let Some(unless) = &rule.unless
                     && eval.holds(unless)?
                 {
-                    concerned.push(rule.id.clone());
+                    concerned.push(rule.id.to_string());
                     continue;
                 }
                 stops.push(Stop {
@@ -92,10 +92,10 @@ pub fn decide(rules: &RuleSet, ops: &[Operation], facts: &dyn Facts) -> Result<D
                         RuleDecision::Confirm => StopKind::Confirm,
                         RuleDecision::Deny => StopKind::Deny,
                     },
-                    rule: rule.id.clone(),
-                    reason: rule.reason.clone(),
+                    rule: rule.id.to_string(),
+                    reason: rule.reason.to_string(),
                     severity: rule.severity,
-                    source: rule.source.clone(),
+                    source: rule.source.to_string(),
                     operation: cmd.operation.clone(),
                     also: Vec::new(),
                 });
@@ -119,7 +119,7 @@ fn strictest(mut stops: Vec<Stop>) -> Option<Stop> {
 /// operations judge that operation whichever pack's program produced it.
 fn applies(rule: &RuleSpec, pack_index: usize, cmd: &Command) -> bool {
     if pack_index == cmd.pack {
-        return rule.program.is_empty() || rule.program.contains(&cmd.program);
+        return rule.program.is_empty() || rule.program.iter().any(|p| *p == cmd.program);
     }
     names_operation(&rule.when)
 }
@@ -138,7 +138,7 @@ fn unknown_stops(rules: &RuleSet, cmd: &Command) -> Vec<Stop> {
         parts.join(" ")
     };
     let mut out = Vec::new();
-    for unknown in &cmd.unknowns {
+    for unknown in cmd.unknowns.iter() {
         let (rule, reason) = match unknown {
             Unknown::Subcommand { word, policy: UnknownPolicy::Confirm, .. } => (
                 "unknown-subcommand",

@@ -1,15 +1,16 @@
-//! The built-in packs, embedded at build time.
+//! The built-in packs, compiled into the binary.
 //!
-//! `build.rs` parses and validates `rules/*.yaml` and writes, into `OUT_DIR`, each pack
-//! as compact JSON plus an index from executable name to the packs it needs, so the
-//! hot path never parses YAML or reads a file.
+//! `build.rs` parses and validates `rules/*.yaml` and writes each pack as `static`
+//! data plus an index from executable name to the packs an invocation needs, so the
+//! hot path never parses YAML, reads a file or allocates to load its rules.
 
-use super::{LoadedPack, RuleSet, RulesError};
+use super::schema::*;
+use super::{LoadedPack, RuleSet};
+use std::borrow::Cow;
 
 pub struct EmbeddedPack {
     pub file: &'static str,
-    pub name: &'static str,
-    pub json: &'static str,
+    pub spec: PackFile,
 }
 
 include!(concat!(env!("OUT_DIR"), "/packs.rs"));
@@ -25,17 +26,13 @@ pub fn program_names() -> impl Iterator<Item = &'static str> {
     PROGRAMS.iter().map(|(name, _)| *name)
 }
 
-pub(super) fn load(indexes: impl Iterator<Item = usize>) -> Result<RuleSet, RulesError> {
-    let mut set = RuleSet::default();
-    for i in indexes {
-        let pack = &PACKS[i];
-        let spec = serde_json::from_str(pack.json)
-            .map_err(|e| RulesError::Corrupt { file: pack.file.to_string(), message: e.to_string() })?;
-        set.packs.push(LoadedPack { file: pack.file.to_string(), spec });
+pub(super) fn load(indexes: impl Iterator<Item = usize>) -> RuleSet {
+    RuleSet {
+        packs: indexes
+            .map(|i| LoadedPack { file: Cow::Borrowed(PACKS[i].file), spec: Cow::Borrowed(&PACKS[i].spec) })
+            .collect(),
     }
-    Ok(set)
 }
-
 #[cfg(test)]
 mod tests {
     /// `shims/programs` is what install.sh links; it must name exactly the programs

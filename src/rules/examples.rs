@@ -23,16 +23,16 @@ pub struct Report {
 pub fn judge_example(line: &str) -> Result<Decision, String> {
     let words = shell_split(line).ok_or("not a valid command line")?;
     let inv = Invocation::new(words.into_iter().map(OsString::from).collect());
-    let rules = RuleSet::for_program(&inv.program).map_err(|e| e.to_string())?;
+    let rules = RuleSet::for_program(&inv.program);
     let ops = inspect::inspect(&rules, &inv, Path::new("/nonexistent/guard-example"), &Resolver { real_binary: None });
     decide(&rules, &ops, &NoFiles).map_err(|e| e.to_string())
 }
 
 pub fn test_all() -> Result<Report, GuardError> {
-    let all = RuleSet::all()?;
+    let all = RuleSet::all();
     let mut report = Report::default();
-    for pack in &all.packs {
-        for rule in &pack.spec.rules {
+    for pack in all.packs.iter() {
+        for rule in pack.spec.rules.iter() {
             for (line, want_stop) in rule.confirm.iter().map(|l| (l, true)).chain(rule.allow.iter().map(|l| (l, false)))
             {
                 let verdict = match judge_example(line) {
@@ -71,12 +71,12 @@ pub fn run_all(verbose: bool) -> Result<u8, GuardError> {
     let report = test_all()?;
     let mut out = String::new();
     if verbose {
-        for l in &report.lines {
+        for l in report.lines.iter() {
             out.push_str(l);
             out.push('\n');
         }
     }
-    for f in &report.failures {
+    for f in report.failures.iter() {
         out.push_str(&format!("FAIL  {f}\n"));
     }
     out.push_str(&format!("{} examples passed, {} failed", report.passed, report.failures.len()));

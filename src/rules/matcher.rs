@@ -77,7 +77,7 @@ impl<'a> Eval<'a> {
                 return Ok(false);
             }
         }
-        if !c.operation.is_empty() && !cmd.operation.as_ref().is_some_and(|op| c.operation.contains(op)) {
+        if !c.operation.is_empty() && !cmd.operation.as_deref().is_some_and(|op| c.operation.iter().any(|o| o == op)) {
             return Ok(false);
         }
         if !c.option.is_empty() && !c.option.iter().any(|o| cmd.option_in_effect(o)) {
@@ -89,7 +89,7 @@ impl<'a> Eval<'a> {
                 return Ok(false);
             }
         }
-        for (name, pred) in &c.option_value {
+        for (name, pred) in c.option_value.iter() {
             if !self.any_text(cmd.option_values(name), pred)? {
                 return Ok(false);
             }
@@ -113,14 +113,14 @@ impl<'a> Eval<'a> {
                 return Ok(false);
             }
         }
-        for sub in &c.all {
+        for sub in c.all.iter() {
             if !self.holds(sub)? {
                 return Ok(false);
             }
         }
         if !c.any.is_empty() {
             let mut any = false;
-            for sub in &c.any {
+            for sub in c.any.iter() {
                 if self.holds(sub)? {
                     any = true;
                     break;
@@ -130,10 +130,10 @@ impl<'a> Eval<'a> {
                 return Ok(false);
             }
         }
-        if let Some(n) = &c.not
-            && self.holds(n)?
-        {
-            return Ok(false);
+        for n in c.not.iter() {
+            if self.holds(n)? {
+                return Ok(false);
+            }
         }
         Ok(true)
     }
@@ -162,7 +162,7 @@ impl<'a> Eval<'a> {
     }
 
     fn any_operand(&self, p: &TextPredicate) -> Result<bool, PatternError> {
-        for op in &self.cmd.operands {
+        for op in self.cmd.operands.iter() {
             if self.operand(op, p)? {
                 return Ok(true);
             }
@@ -207,7 +207,7 @@ fn normalize_path(p: &str) -> String {
 /// The command line as a shell would show it: program then quoted words.
 pub fn join_argv(cmd: &Command) -> String {
     let mut out = cmd.program.clone();
-    for w in &cmd.words {
+    for w in cmd.words.iter() {
         out.push(' ');
         out.push_str(&shell_words::quote(w));
     }

@@ -1,8 +1,9 @@
 //! Rule packs: loading, matching and deciding.
 //!
-//! Built-in packs (`rules/*.yaml`) are validated by `build.rs` and embedded as JSON;
-//! the hot path deserializes only the packs the invoked program needs (see
-//! [`embedded`]), compiles no pattern until a condition needs it, and writes nothing.
+//! Built-in packs (`rules/*.yaml`) are validated by `build.rs` and compiled into the
+//! binary as static data; the hot path takes only the packs the invoked program needs
+//! (see [`embedded`]), compiles no pattern until a condition needs it, and writes
+//! nothing.
 //!
 //! - [`schema`]: the file format.  - [`validate`]: semantic checks (also at build time).
 //! - [`matcher`]: evaluates one condition against one operation.
@@ -17,13 +18,15 @@ pub mod schema;
 pub mod validate;
 
 use schema::{NodeSpec, PackFile};
+use std::borrow::Cow;
 
-/// A pack loaded into memory, with where it came from.
+/// A pack in memory, with where it came from. Built-in packs are borrowed from static
+/// data; packs read from files (later layers) are owned.
 #[derive(Debug)]
 pub struct LoadedPack {
     /// `rules/git.yaml` for built-ins; a real path for layers added later.
-    pub file: String,
-    pub spec: PackFile,
+    pub file: Cow<'static, str>,
+    pub spec: Cow<'static, PackFile>,
 }
 
 /// The packs that judge one invocation.
@@ -32,21 +35,15 @@ pub struct RuleSet {
     pub packs: Vec<LoadedPack>,
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum RulesError {
-    #[error("{file}: embedded rule pack is corrupt: {message}")]
-    Corrupt { file: String, message: String },
-}
-
 impl RuleSet {
     /// The packs an invocation of `program` needs: the pack that defines it and every
     /// pack whose rules name operations it can produce.
-    pub fn for_program(program: &str) -> Result<RuleSet, RulesError> {
+    pub fn for_program(program: &str) -> RuleSet {
         embedded::load(embedded::packs_for_program(program))
     }
 
     /// Every built-in pack (for `guard rules test`/`list`, not the hot path).
-    pub fn all() -> Result<RuleSet, RulesError> {
+    pub fn all() -> RuleSet {
         embedded::load(0..embedded::PACKS.len())
     }
 
@@ -54,7 +51,7 @@ impl RuleSet {
     pub fn program(&self, name: &str) -> Option<(usize, &str, &NodeSpec)> {
         self.packs.iter().enumerate().find_map(|(i, p)| {
             p.spec.programs.iter().find_map(|(key, root)| {
-                (key == name || root.aliases.iter().any(|a| a == name)).then_some((i, key.as_str(), root))
+                (key == name || root.aliases.iter().any(|a| a == name)).then_some((i, &**key, root))
             })
         })
     }

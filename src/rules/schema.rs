@@ -1,30 +1,90 @@
 //! The rule-pack file format (`rules/*.yaml`) as serde types.
 //!
 //! This module is compiled twice: into guard, and into `build.rs`, which parses and
-//! validates every built-in pack at build time and embeds it as JSON. It therefore
-//! depends on nothing but `serde`, `std` and `regex_lite` (for validation).
+//! validates every built-in pack at build time and emits it as Rust `static` data, so
+//! loading a built-in pack costs nothing at run time. Strings and lists are therefore
+//! `Cow<'static, …>`: borrowed from static data for built-ins, owned when parsed from
+//! a file. It depends on nothing but `serde`, `std` and `regex_lite`.
 //!
 //! A pack describes one tool family: the *grammar* of each program it covers (which
 //! options exist, which take values, the subcommand tree with aliases, which
 //! subcommands can destroy) and *rules* whose conditions are evaluated over the
 //! normalized command, never over raw spellings. See README "Writing a rule".
 
-use serde::{Deserialize, Deserializer, Serialize};
-use std::collections::BTreeMap;
+use serde::{Deserialize, Deserializer};
+use std::borrow::Cow;
+
+/// Text: static for built-in packs, owned when read from a file.
+pub type Text = Cow<'static, str>;
+/// A list: static for built-in packs, owned when read from a file.
+pub type List<T> = Cow<'static, [T]>;
+
+/// A YAML mapping kept in written order, as a list of (name, value) pairs.
+#[derive(Debug, Clone, Default)]
+pub struct Named<T: Clone + 'static>(pub List<(Text, T)>);
+
+impl<T: Clone + 'static> Named<T> {
+    pub fn get(&self, name: &str) -> Option<&T> {
+        self.0.iter().find(|(n, _)| n == name).map(|(_, v)| v)
+    }
+    pub fn contains_key(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+    pub fn iter(&self) -> std::slice::Iter<'_, (Text, T)> {
+        self.0.iter()
+    }
+    pub fn values(&self) -> impl Iterator<Item = &T> {
+        self.0.iter().map(|(_, v)| v)
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<'a, T: Clone + 'static> IntoIterator for &'a Named<T> {
+    type Item = &'a (Text, T);
+    type IntoIter = std::slice::Iter<'a, (Text, T)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl<'de, T: Clone + Deserialize<'de> + 'static> Deserialize<'de> for Named<T> {
+    fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        struct Visit<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Clone + Deserialize<'de> + 'static> serde::de::Visitor<'de> for Visit<T> {
+            type Value = Named<T>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a mapping")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut out: Vec<(Text, T)> = Vec::new();
+                while let Some((k, v)) = map.next_entry::<String, T>()? {
+                    if out.iter().any(|(n, _)| *n == k) {
+                        return Err(serde::de::Error::custom(format!("duplicate key `{k}`")));
+                    }
+                    out.push((Cow::Owned(k), v));
+                }
+                Ok(Named(Cow::Owned(out)))
+            }
+        }
+        de.deserialize_map(Visit(std::marker::PhantomData))
+    }
+}
 
 /// The pack schema version this guard understands.
 pub const SCHEMA_VERSION: u32 = 1;
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PackFile {
     pub schema: u32,
     /// Operations this pack's rules may name that no command tree produces: they come
     /// from payload inspectors (a GraphQL mutation sent with curl) or tool calls.
     #[serde(default)]
-    pub operations: Vec<String>,
-    pub pack: String,
-    pub summary: String,
+    pub operations: List<Text>,
+    pub pack: Text,
+    pub summary: Text,
     /// What an unknown subcommand (or an unknown option before the subcommand is known)
     /// decides for this pack's programs.
     #[serde(default)]
@@ -32,16 +92,16 @@ pub struct PackFile {
     /// Environment variables that select what a command targets (e.g. `RAILWAY_TOKEN`).
     /// They are part of the request fingerprint; nothing else from the environment is.
     #[serde(default)]
-    pub target_env: Vec<String>,
+    pub target_env: List<Text>,
     /// Each program's command tree, rooted at the program itself. The root's
     /// `aliases` are other executable names sharing the grammar (`mkfs.ext4`).
     #[serde(default)]
-    pub programs: BTreeMap<String, NodeSpec>,
+    pub programs: Named<NodeSpec>,
     #[serde(default)]
-    pub rules: Vec<RuleSpec>,
+    pub rules: List<RuleSpec>,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum UnknownPolicy {
     #[default]
@@ -50,7 +110,7 @@ pub enum UnknownPolicy {
 }
 
 /// Option spelling conventions of one program (all default to GNU getopt_long).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Syntax {
     /// `-fr` means `-f -r`; `-XDELETE` means `-X DELETE`.
@@ -90,7 +150,7 @@ impl Default for Syntax {
     }
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Class {
     /// Can delete or irreversibly change something: unknown options here confirm.
@@ -101,28 +161,28 @@ pub enum Class {
 }
 
 /// One node of a program's command tree (the program itself, or a subcommand).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NodeSpec {
     /// How the program spells options (root node only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub syntax: Option<Syntax>,
     /// Other names this subcommand answers to (`rm`, `remove` for `delete`).
     #[serde(default)]
-    pub aliases: Vec<String>,
+    pub aliases: List<Text>,
     /// Whether this command can destroy. Unstated means `destroy`: fail closed.
     #[serde(default)]
     pub class: Class,
     /// The operation this command performs, shared with other surfaces
     /// (`railway.volumeDelete` for `railway volume delete` and the GraphQL mutation).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub operation: Option<String>,
-    #[serde(default, deserialize_with = "options_de")]
-    pub options: Vec<OptionSpec>,
     #[serde(default)]
-    pub subcommands: BTreeMap<String, NodeSpec>,
+    pub operation: Option<Text>,
+    #[serde(default, deserialize_with = "options_de")]
+    pub options: List<OptionSpec>,
+    #[serde(default)]
+    pub subcommands: Named<NodeSpec>,
     /// Overrides the pack's `unknown:` for unknown subcommands below this node.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub unknown: Option<UnknownPolicy>,
     /// Everything after the first operand is the argv of another command
     /// (`railway run -- CMD`); it is not parsed as options of this one.
@@ -130,7 +190,7 @@ pub struct NodeSpec {
     pub trailing_command: bool,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ValueKind {
     #[default]
@@ -141,16 +201,16 @@ pub enum ValueKind {
 
 /// One option. In YAML either an object or help-text shorthand:
 /// `"-f, --[no-]force"`, `"-C <path>"`, `"--prune[=<date>]"`, `"-o, --push-option <x>..."`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OptionSpec {
     /// Canonical name rules use; defaults to the first long name, else the short char.
     #[serde(default)]
-    pub name: String,
+    pub name: Text,
     #[serde(default)]
-    pub short: Vec<char>,
+    pub short: List<char>,
     #[serde(default)]
-    pub long: Vec<String>,
+    pub long: List<Text>,
     #[serde(default)]
     pub value: ValueKind,
     /// `--no-<long>` turns the flag off (last one wins).
@@ -176,7 +236,7 @@ impl OptionSpec {
         if self.name.is_empty() {
             self.name = match (self.long.first(), self.short.first()) {
                 (Some(l), _) => l.clone(),
-                (None, Some(c)) => c.to_string(),
+                (None, Some(c)) => Cow::Owned(c.to_string()),
                 (None, None) => unreachable!("checked above"),
             };
         }
@@ -235,15 +295,15 @@ impl OptionSpec {
                     None => long,
                 };
                 check_name(long, text)?;
-                spec.long.push(long.to_string());
+                spec.long.to_mut().push(Cow::Owned(long.to_string()));
             } else if let Some(short) = name_part.strip_prefix('-') {
                 let mut chars = short.chars();
                 match (chars.next(), chars.next()) {
-                    (Some(c), None) => spec.short.push(c),
+                    (Some(c), None) => spec.short.to_mut().push(c),
                     (Some(_), Some(_)) => {
                         // single-dash long name (`-auto-approve`, `-delete`)
                         check_name(short, text)?;
-                        spec.long.push(short.to_string());
+                        spec.long.to_mut().push(Cow::Owned(short.to_string()));
                     }
                     _ => return Err(format!("empty option name in `{text}`")),
                 }
@@ -262,7 +322,7 @@ fn check_name(name: &str, text: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn options_de<'de, D: Deserializer<'de>>(de: D) -> Result<Vec<OptionSpec>, D::Error> {
+fn options_de<'de, D: Deserializer<'de>>(de: D) -> Result<List<OptionSpec>, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum Either {
@@ -270,17 +330,18 @@ fn options_de<'de, D: Deserializer<'de>>(de: D) -> Result<Vec<OptionSpec>, D::Er
         Full(OptionSpec),
     }
     let items: Vec<Either> = Vec::deserialize(de)?;
-    items
+    let parsed: Vec<OptionSpec> = items
         .into_iter()
         .map(|item| match item {
             Either::Text(t) => OptionSpec::parse_shorthand(&t),
             Either::Full(o) => o.finish(),
         })
         .collect::<Result<_, _>>()
-        .map_err(serde::de::Error::custom)
+        .map_err(serde::de::Error::custom)?;
+    Ok(Cow::Owned(parsed))
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Low,
@@ -300,7 +361,7 @@ impl Severity {
     }
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RuleDecision {
     /// A person must approve this exact request.
@@ -310,95 +371,92 @@ pub enum RuleDecision {
     Deny,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RuleSpec {
-    pub id: String,
+    pub id: Text,
     /// One line a person understands: what is lost if this runs.
-    pub reason: String,
+    pub reason: Text,
     pub severity: Severity,
     #[serde(default)]
     pub decision: RuleDecision,
     /// Programs of this pack the rule applies to; empty means all of them. Rules on
     /// operations apply whatever surface produced the operation.
     #[serde(default, deserialize_with = "one_or_many")]
-    pub program: Vec<String>,
+    pub program: List<Text>,
     #[serde(rename = "match")]
     pub when: Condition,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub unless: Option<Condition>,
     /// Commands this rule must stop (`guard rules test` checks them).
     #[serde(default)]
-    pub confirm: Vec<String>,
+    pub confirm: List<Text>,
     /// Look-alikes that must stay allowed.
     #[serde(default)]
-    pub allow: Vec<String>,
+    pub allow: List<Text>,
     /// `file:line` of the rule, filled in at build time.
     #[serde(default)]
-    pub source: String,
+    pub source: Text,
 }
 
 /// A condition: every key present must hold (implicit AND).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Condition {
     /// The subcommand path (canonical names, space-separated) is one of these.
-    #[serde(default, deserialize_with = "one_or_many", skip_serializing_if = "Vec::is_empty")]
-    pub command: Vec<String>,
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub command: List<Text>,
     /// The command produces one of these operations.
-    #[serde(default, deserialize_with = "one_or_many", skip_serializing_if = "Vec::is_empty")]
-    pub operation: Vec<String>,
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub operation: List<Text>,
     /// At least one of these options is in effect (flags: last occurrence wins).
-    #[serde(default, deserialize_with = "one_or_many", skip_serializing_if = "Vec::is_empty")]
-    pub option: Vec<String>,
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub option: List<Text>,
     /// Each named option has an effective value that satisfies the predicate.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub option_value: BTreeMap<String, TextPredicate>,
+    #[serde(default)]
+    pub option_value: Named<TextPredicate>,
     /// Some operand satisfies the predicate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub operand: Option<TextPredicate>,
     /// The number of operands is within bounds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub operand_count: Option<Bounds>,
     /// Some argument word (anywhere after the program name) satisfies the predicate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub word: Option<TextPredicate>,
     /// Consecutive argument words satisfy these predicates in order.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub sequence: Vec<TextPredicate>,
+    #[serde(default)]
+    pub sequence: List<TextPredicate>,
     /// Last resort: the shell-quoted command line satisfies the predicate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub argv: Option<TextPredicate>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub all: Vec<Condition>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub any: Vec<Condition>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub not: Option<Box<Condition>>,
+    #[serde(default)]
+    pub all: List<Condition>,
+    #[serde(default)]
+    pub any: List<Condition>,
+    /// Zero or one condition (a list only so that it can live in static data).
+    #[serde(default, deserialize_with = "one_condition")]
+    pub not: List<Condition>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Bounds {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub min: Option<usize>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub max: Option<usize>,
 }
 
 /// A test on one string. A bare YAML string is shorthand for `{matches: …}`.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default)]
 pub struct TextPredicate {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub matches: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub not_matches: Option<String>,
+    pub matches: Option<Text>,
+    pub not_matches: Option<Text>,
     /// Operands only: the operand came after `--`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after_dashdash: Option<bool>,
     /// Operands only: the operand names a path that exists (relative to the command's
     /// working directory, after `-C`-style options).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exists: Option<bool>,
 }
 
@@ -423,10 +481,10 @@ impl<'de> Deserialize<'de> for TextPredicate {
             Full(Full),
         }
         Ok(match Either::deserialize(de)? {
-            Either::Text(t) => TextPredicate { matches: Some(t), ..Default::default() },
+            Either::Text(t) => TextPredicate { matches: Some(Cow::Owned(t)), ..Default::default() },
             Either::Full(f) => TextPredicate {
-                matches: f.matches,
-                not_matches: f.not_matches,
+                matches: f.matches.map(Cow::Owned),
+                not_matches: f.not_matches.map(Cow::Owned),
                 after_dashdash: f.after_dashdash,
                 exists: f.exists,
             },
@@ -434,17 +492,22 @@ impl<'de> Deserialize<'de> for TextPredicate {
     }
 }
 
-fn one_or_many<'de, D: Deserializer<'de>>(de: D) -> Result<Vec<String>, D::Error> {
+fn one_or_many<'de, D: Deserializer<'de>>(de: D) -> Result<List<Text>, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum Either {
         One(String),
         Many(Vec<String>),
     }
-    Ok(match Either::deserialize(de)? {
+    let v = match Either::deserialize(de)? {
         Either::One(s) => vec![s],
         Either::Many(v) => v,
-    })
+    };
+    Ok(Cow::Owned(v.into_iter().map(Cow::Owned).collect()))
+}
+
+fn one_condition<'de, D: Deserializer<'de>>(de: D) -> Result<List<Condition>, D::Error> {
+    Ok(Cow::Owned(vec![Condition::deserialize(de)?]))
 }
 
 #[cfg(test)]
@@ -455,8 +518,8 @@ mod tests {
     fn shorthand_flag_with_short_and_negatable_long() {
         let o = OptionSpec::parse_shorthand("-f, --[no-]force").unwrap();
         assert_eq!(o.name, "force");
-        assert_eq!(o.short, vec!['f']);
-        assert_eq!(o.long, vec!["force".to_string()]);
+        assert_eq!(o.short.to_vec(), vec!['f']);
+        assert_eq!(o.long.to_vec(), vec!["force"]);
         assert!(o.negatable);
         assert_eq!(o.value, ValueKind::None);
     }
@@ -464,15 +527,15 @@ mod tests {
     #[test]
     fn shorthand_values() {
         let o = OptionSpec::parse_shorthand("-C <path> (dir)").unwrap();
-        assert_eq!((o.name.as_str(), o.value, o.changes_dir), ("C", ValueKind::Required, true));
+        assert_eq!((&*o.name, o.value, o.changes_dir), ("C", ValueKind::Required, true));
         let o = OptionSpec::parse_shorthand("--[no-]force-with-lease[=<refname>:<expect>]").unwrap();
-        assert_eq!((o.name.as_str(), o.value, o.negatable), ("force-with-lease", ValueKind::Optional, true));
+        assert_eq!((&*o.name, o.value, o.negatable), ("force-with-lease", ValueKind::Optional, true));
         let o = OptionSpec::parse_shorthand("-o, --push-option <opt>...").unwrap();
         assert_eq!((o.value, o.multiple), (ValueKind::Required, true));
         let o = OptionSpec::parse_shorthand("--git-dir=<path>").unwrap();
-        assert_eq!((o.name.as_str(), o.value), ("git-dir", ValueKind::Required));
+        assert_eq!((&*o.name, o.value), ("git-dir", ValueKind::Required));
         let o = OptionSpec::parse_shorthand("-auto-approve").unwrap();
-        assert_eq!(o.long, vec!["auto-approve".to_string()]);
+        assert_eq!(o.long.to_vec(), vec!["auto-approve"]);
         let o = OptionSpec::parse_shorthand("-y, --yes (global)").unwrap();
         assert!(o.global);
     }

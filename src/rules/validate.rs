@@ -44,13 +44,13 @@ pub fn validate_pack(file: &str, pack: &PackFile, known_operations: &BTreeSet<St
     if pack.summary.trim().is_empty() {
         push("", "summary is empty".into());
     }
-    for (name, root) in &pack.programs {
+    for (name, root) in pack.programs.iter() {
         let place = format!("programs.{name}");
         check_node(root, &place, true, &mut Vec::new(), &mut push);
     }
     let mut seen = BTreeSet::new();
-    for rule in &pack.rules {
-        if !seen.insert(rule.id.as_str()) {
+    for rule in pack.rules.iter() {
+        if !seen.insert(&*rule.id) {
             push(&rule.id, "duplicate rule id".into());
         }
         check_rule(pack, rule, known_operations, &mut push);
@@ -72,13 +72,13 @@ fn check_node(
     for g in inherited_globals.iter() {
         names.insert(g.clone(), ());
     }
-    for opt in &node.options {
-        for s in &opt.short {
+    for opt in node.options.iter() {
+        for s in opt.short.iter() {
             if names.insert(format!("-{s}"), ()).is_some() {
                 push(place, format!("option -{s} is defined twice"));
             }
         }
-        for l in &opt.long {
+        for l in opt.long.iter() {
             if names.insert(format!("--{l}"), ()).is_some() {
                 push(place, format!("option --{l} is defined twice"));
             }
@@ -88,7 +88,7 @@ fn check_node(
         }
     }
     let mut sub_names = BTreeSet::new();
-    for (name, child) in &node.subcommands {
+    for (name, child) in node.subcommands.iter() {
         for n in std::iter::once(name).chain(child.aliases.iter()) {
             if n.is_empty() || n.starts_with('-') {
                 push(place, format!("subcommand name `{n}` is empty or starts with `-`"));
@@ -106,7 +106,7 @@ fn check_node(
         .collect();
     let before = inherited_globals.len();
     inherited_globals.extend(added);
-    for (name, child) in &node.subcommands {
+    for (name, child) in node.subcommands.iter() {
         check_node(child, &format!("{place} {name}"), false, inherited_globals, push);
     }
     inherited_globals.truncate(before);
@@ -118,7 +118,7 @@ fn check_rule(
     known_operations: &BTreeSet<String>,
     push: &mut impl FnMut(&str, String),
 ) {
-    let id = rule.id.as_str();
+    let id: &str = &rule.id;
     if !id.starts_with(&format!("{}.", pack.pack)) {
         push(id, format!("rule id must start with the pack name `{}.`", pack.pack));
     }
@@ -131,7 +131,7 @@ fn check_rule(
     if rule.allow.is_empty() {
         push(id, "rule has no `allow:` examples".into());
     }
-    for p in &rule.program {
+    for p in rule.program.iter() {
         if !pack.programs.contains_key(p) {
             push(id, format!("`program: {p}` is not a program of this pack"));
         }
@@ -166,21 +166,21 @@ impl<F: FnMut(&str, String)> CondCheck<'_, F> {
     /// beside `command: push`.
     fn condition(&mut self, c: &Condition, commands: &mut Vec<String>) {
         let before = commands.len();
-        for path in &c.command {
+        for path in c.command.iter() {
             if !self.roots.iter().any(|root| find_path(root, path).is_some()) {
                 (self.push)(self.id, format!("`command: {path}` names no command of this pack's programs"));
             }
-            commands.push(path.clone());
+            commands.push(path.to_string());
         }
-        for op in &c.operation {
-            if !self.known_operations.contains(op) {
+        for op in c.operation.iter() {
+            if !self.known_operations.contains(&**op) {
                 (self.push)(self.id, format!("`operation: {op}` is not produced or declared by any pack"));
             }
         }
-        for name in &c.option {
+        for name in c.option.iter() {
             self.option_exists(name, commands, false);
         }
-        for (name, pred) in &c.option_value {
+        for (name, pred) in c.option_value.iter() {
             self.option_exists(name, commands, true);
             self.predicate(pred, false);
         }
@@ -199,7 +199,7 @@ impl<F: FnMut(&str, String)> CondCheck<'_, F> {
         for sub in c.all.iter().chain(c.any.iter()) {
             self.condition(sub, commands);
         }
-        if let Some(n) = &c.not {
+        for n in c.not.iter() {
             self.condition(n, commands);
         }
         commands.truncate(before);
@@ -216,8 +216,8 @@ impl<F: FnMut(&str, String)> CondCheck<'_, F> {
             for chain in nodes {
                 // the node's own options and its ancestors' (a root option such as
                 // `git -c` shapes every subcommand)
-                for node in &chain {
-                    for o in &node.options {
+                for node in chain.iter() {
+                    for o in node.options.iter() {
                         if o.name == name {
                             found = Some(o.value);
                         }
@@ -285,10 +285,10 @@ fn all_chains(root: &NodeSpec) -> Vec<Vec<&NodeSpec>> {
 
 /// Every operation a pack produces (command-tree nodes) or declares.
 pub fn operations_of(pack: &PackFile) -> BTreeSet<String> {
-    let mut out: BTreeSet<String> = pack.operations.iter().cloned().collect();
+    let mut out: BTreeSet<String> = pack.operations.iter().map(|o| o.to_string()).collect();
     fn walk(node: &NodeSpec, out: &mut BTreeSet<String>) {
         if let Some(op) = &node.operation {
-            out.insert(op.clone());
+            out.insert(op.to_string());
         }
         for child in node.subcommands.values() {
             walk(child, out);

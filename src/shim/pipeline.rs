@@ -28,7 +28,7 @@ pub struct Judgement {
 /// Shim mode. Returns an exit code only when the command was not exec'd.
 pub fn run(argv: Vec<OsString>) -> Result<u8, GuardError> {
     let inv = Invocation::new(argv);
-    let rules = RuleSet::for_program(&inv.program)?;
+    let rules = RuleSet::for_program(&inv.program);
     // search by the basename: argv[0] may be the shim's own path
     let real = resolve::real_binary(
         OsStr::new(&inv.program),

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Shim overhead benchmark (by hand, not part of CI): guard's shim against the C
+# exec-only floor (../shared/bench/floor-shim.c, copied here as floor-shim.c) and
+# the direct call, interleaved, medians. Method: ../shared/bench/README.md.
+#
+#   bench/run.sh [ROUNDS]          default 300 rounds per case
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+rounds=${1:-300}
+out="$here/out"
+rm -rf "$out" && mkdir -p "$out/floor" "$out/guarded" "$out/repo"
+
+# guard exactly as install.sh builds and installs it
+"$root/install.sh" --prefix "$out/prefix" >/dev/null
+gcc -O2 -o "$out/floor-shim" "$here/floor-shim.c"
+real_git=$(command -v git)
+ln -s "$out/floor-shim" "$out/floor/git"
+ln -s "$out/prefix/bin/guard" "$out/guarded/git"
+
+# a small repository for `git status`, with a remote for the stopped force push
+git init -q -b main "$out/repo"
+(cd "$out/repo" && for i in $(seq 1 50); do echo "$i" > "f$i.txt"; done && git add . &&
+  git -c user.email=b@b -c user.name=b commit -qm init && git remote add origin "$out/nowhere.git")
+
+exec python3 "$here/interleave.py" "$rounds" "$out" "$real_git"
