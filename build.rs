@@ -261,7 +261,29 @@ lit_enum!(Severity { Low, Medium, High, Critical });
 lit_enum!(RuleDecision { Confirm, Deny });
 lit_struct!(PackFile { schema, operations, pack, summary, unknown, target_env, programs, rules });
 lit_struct!(Syntax { bundling, long_equals, long_prefixes, permute, single_dash_long, raw });
-lit_struct!(NodeSpec { syntax, aliases, class, operation, options, subcommands, unknown, trailing_command });
+lit_struct!(NodeSpec {
+    syntax,
+    aliases,
+    class,
+    operation,
+    options,
+    subcommands,
+    unknown,
+    trailing_command,
+    inspector,
+    runs
+});
+lit_struct!(Runs {
+    argv_at,
+    skip_assignments,
+    shell_option,
+    shell_in_value,
+    shell_words_at,
+    stdin_script,
+    script_file,
+    args_from_stdin,
+    remote
+});
 lit_struct!(OptionSpec { name, short, long, value, negatable, multiple, global, changes_dir });
 lit_struct!(RuleSpec { id, reason, severity, decision, program, when, unless, confirm, allow, source });
 lit_struct!(Condition {
@@ -274,9 +296,15 @@ lit_struct!(Condition {
     word,
     sequence,
     argv,
+    method,
+    host,
+    path,
+    sql,
+    args,
     all,
     any,
     not
 });
+lit_struct!(ArgPredicate { key, equals, has_null });
 lit_struct!(Bounds { min, max });
 lit_struct!(TextPredicate { matches, not_matches, after_dashdash, exists });

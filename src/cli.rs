@@ -4,13 +4,16 @@
 
 use crate::error::GuardError;
 use crate::exit;
+use crate::inspect::Ctx;
+use crate::inspect::payload::{self, RealSources};
 use crate::invocation::Invocation;
 use crate::request::{self, RequestInput};
 use crate::rules::RuleSet;
 use crate::rules::decide::Decision;
 use crate::settings::Settings;
 use crate::shim::pipeline::{self, Judgement};
-use crate::{rules, supervise, target};
+use crate::target::Env;
+use crate::{rules, supervise};
 use clap::{Parser, Subcommand};
 use std::ffi::OsString;
 use std::io::Write;
@@ -80,7 +83,7 @@ pub fn run(argv: Vec<OsString>) -> Result<u8, GuardError> {
         }
     };
     match cli.command {
-        Command::Check { json, shell, stdin: _, argv } => check(json, shell, argv),
+        Command::Check { json, shell, stdin, argv } => check(json, shell, stdin, argv),
         Command::Exec { argv } => supervise::run(argv),
         Command::Rules { command: RulesCommand::Test { verbose } } => rules::examples::run_all(verbose),
         Command::Rules { command: RulesCommand::List } => rules_list(),
@@ -92,7 +95,7 @@ pub fn run(argv: Vec<OsString>) -> Result<u8, GuardError> {
 }
 
 /// `guard check`: judge, never execute, never record. Exit code by decision.
-fn check(json: bool, shell: Option<String>, argv: Vec<OsString>) -> Result<u8, GuardError> {
+fn check(json: bool, shell: Option<String>, stdin: Option<PathBuf>, argv: Vec<OsString>) -> Result<u8, GuardError> {
     let argv = match shell {
         Some(text) => match simple_shell_words(&text) {
             Some(words) => words.into_iter().map(OsString::from).collect(),
@@ -107,7 +110,11 @@ fn check(json: bool, shell: Option<String>, argv: Vec<OsString>) -> Result<u8, G
     let rules = RuleSet::for_program(&inv.program);
     let real = pipeline::find_real(&inv.argv[0]).ok();
     let cwd = std::env::current_dir().map_err(GuardError::NoCwd)?;
-    let Judgement { ops, decision } = pipeline::judge(&rules, &inv, &cwd, real.as_deref())?;
+    // the command's stdin is what --stdin names; guard check's own stdin is never read
+    let sources = RealSources::with_stdin(stdin.map(|p| payload::read_file(&p)));
+    let env = Env::process();
+    let ctx = Ctx { cwd: &cwd, real_binary: real.as_deref(), sources: &sources, env: &env };
+    let Judgement { ops, decision } = pipeline::judge(&rules, &inv, &ctx)?;
     match &decision {
         Decision::Allow { concerned } => {
             if json {
@@ -124,7 +131,6 @@ fn check(json: bool, shell: Option<String>, argv: Vec<OsString>) -> Result<u8, G
         }
         Decision::Stop(stop) => {
             let settings = Settings::load()?;
-            let env = target::snapshot_env();
             let artifact = request::build(&RequestInput {
                 stop,
                 inv: &inv,
@@ -134,6 +140,7 @@ fn check(json: bool, shell: Option<String>, argv: Vec<OsString>) -> Result<u8, G
                 real_binary: real.as_deref(),
                 settings: &settings,
                 env: &env,
+                payload_sha256: &sources.digests(),
             });
             if json {
                 #[derive(serde::Serialize)]

@@ -12,14 +12,79 @@ use std::path::PathBuf;
 pub enum Operation {
     /// One program's normalized argv.
     Command(Command),
+    /// An HTTP request a client (curl, wget, HTTPie…) will send.
+    Http(HttpRequest),
+    /// A named operation of a service's API, e.g. `railway.volumeDelete` from a
+    /// GraphQL mutation's root field (or, later, a structured tool call).
+    Api(ApiCall),
+    /// A database statement that destroys data, or that guard could not parse.
+    Sql(SqlStatement),
+    /// A payload guard could not read or decode, bound for a destination that can
+    /// destroy: never judged by a part, so it needs a person.
+    Unjudged(Unjudged),
 }
 
 impl Operation {
     pub fn as_command(&self) -> Option<&Command> {
         match self {
             Operation::Command(c) => Some(c),
+            _ => None,
         }
     }
+
+    /// The operation id rules can name, when there is one.
+    pub fn operation_id(&self) -> Option<&str> {
+        match self {
+            Operation::Command(c) => c.operation.as_deref(),
+            Operation::Api(a) => Some(&a.operation),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct HttpRequest {
+    /// The client program (`curl`).
+    pub client: String,
+    /// Upper-case, after method-override headers and `_method` parameters.
+    pub method: String,
+    pub url: String,
+    /// Lower-case host; None when the URL has none guard can read.
+    pub host: Option<String>,
+    pub path: String,
+    pub query: String,
+    pub headers: Vec<(String, String)>,
+    pub content_type: Option<String>,
+    /// None: the request has no body.
+    pub body: Option<crate::inspect::payload::Payload>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiCall {
+    /// `service.name`, e.g. `railway.volumeDelete`.
+    pub operation: String,
+    /// How it was requested, for the artifact: `GraphQL mutation via curl`.
+    pub surface: String,
+    /// The call's arguments with GraphQL variables substituted where known.
+    pub args: serde_json::Value,
+    pub host: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SqlStatement {
+    /// The client program (`psql`).
+    pub client: String,
+    /// What the statement does: `drop`, `truncate`, `delete-all`, … (see `inspect::sql`).
+    pub kind: String,
+    /// The statement, shortened for display.
+    pub excerpt: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unjudged {
+    /// Where it would go: `curl to backboard.railway.com`, `psql`.
+    pub destination: String,
+    pub reason: String,
 }
 
 /// A program's argv after its grammar has been applied: subcommand path resolved

@@ -26,6 +26,8 @@ pub struct RequestInput<'a> {
     pub real_binary: Option<&'a Path>,
     pub settings: &'a Settings,
     pub env: &'a Env,
+    /// SHA-256 of every payload guard read (files, stdin), in order.
+    pub payload_sha256: &'a [[u8; 32]],
 }
 
 pub fn build(input: &RequestInput) -> Artifact {
@@ -40,7 +42,7 @@ pub fn build(input: &RequestInput) -> Artifact {
             .spec
             .target_env
             .iter()
-            .map(|name| (name.to_string(), input.env.get(&**name).cloned()))
+            .map(|name| (name.to_string(), input.env.get(name)))
             .collect(),
         None => Vec::new(),
     };
@@ -49,7 +51,7 @@ pub fn build(input: &RequestInput) -> Artifact {
         argv: &input.inv.argv,
         cwd: input.cwd,
         target: &target,
-        payload_sha256: &[],
+        payload_sha256: input.payload_sha256,
         target_env: &target_env,
     });
     let now = jiff::Timestamp::now();

@@ -8,10 +8,13 @@
 //! refuse approvals made from inside an agent session.
 
 use crate::error::GuardError;
+use crate::inspect::Ctx;
+use crate::inspect::payload::RealSources;
 use crate::invocation::Invocation;
 use crate::rules::RuleSet;
 use crate::rules::decide::Decision;
 use crate::shim::pipeline;
+use crate::target::Env;
 use nix::libc;
 use nix::sys::signal::{SigSet, Signal};
 use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
@@ -38,13 +41,16 @@ pub fn run(argv: Vec<OsString>) -> Result<u8, GuardError> {
     let rules = RuleSet::for_program(&inv.program);
     let real = pipeline::find_real(&inv.argv[0])?;
     let cwd = std::env::current_dir().map_err(GuardError::NoCwd)?;
-    let judgement = pipeline::judge(&rules, &inv, &cwd, Some(&real))?;
+    let sources = RealSources::default();
+    let env = Env::process();
+    let ctx = Ctx { cwd: &cwd, real_binary: Some(&real), sources: &sources, env: &env };
+    let judgement = pipeline::judge(&rules, &inv, &ctx)?;
     if let Decision::Stop(stop) = &judgement.decision {
-        return pipeline::stopped(stop, &inv, &judgement.ops, &rules, &cwd, Some(&real));
+        return pipeline::stopped(stop, &inv, &judgement.ops, &rules, &ctx, &sources.digests());
     }
     let shims = shims_dir()?;
     let path = path_with_shims_first(&shims, std::env::var_os("PATH").as_deref());
-    supervise(&real, &inv.argv, &path)
+    supervise(&real, &inv.argv, &path, sources.stdin_read())
 }
 
 /// The installed shims directory: `<prefix>/lib/guard/shims` beside
@@ -79,7 +85,7 @@ pub fn path_with_shims_first(shims: &Path, path: Option<&OsStr>) -> OsString {
     out
 }
 
-fn supervise(real: &Path, argv: &[OsString], path: &OsStr) -> Result<u8, GuardError> {
+fn supervise(real: &Path, argv: &[OsString], path: &OsStr, stdin: Option<Vec<u8>>) -> Result<u8, GuardError> {
     #[cfg(target_os = "linux")]
     nix::sys::prctl::set_child_subreaper(true)
         .map_err(|e| GuardError::Other(format!("cannot become a child subreaper: {e}")))?;
@@ -91,12 +97,15 @@ fn supervise(real: &Path, argv: &[OsString], path: &OsStr) -> Result<u8, GuardEr
     }
     waited.add(Signal::SIGCHLD);
     waited.thread_block().map_err(|e| GuardError::Other(format!("cannot block signals: {e}")))?;
-    let child = std::process::Command::new(real)
-        .arg0(&argv[0])
-        .args(&argv[1..])
-        .env("PATH", path)
-        .spawn()
-        .map_err(|source| GuardError::CannotExecute { path: real.to_path_buf(), source })?;
+    let mut command = std::process::Command::new(real);
+    command.arg0(&argv[0]).args(&argv[1..]).env("PATH", path);
+    if let Some(bytes) = stdin {
+        // the child gets exactly the stdin bytes guard judged
+        let file = crate::shim::exec::stdin_file(&bytes)
+            .map_err(|e| GuardError::Other(format!("cannot hand the judged stdin on: {e}")))?;
+        command.stdin(file);
+    }
+    let child = command.spawn().map_err(|source| GuardError::CannotExecute { path: real.to_path_buf(), source })?;
     let child = Pid::from_raw(child.id() as i32);
     loop {
         let (signal, sent_by_process) = wait_signal(&waited)?;

@@ -42,11 +42,33 @@ pub struct Target {
     pub notes: Vec<String>,
 }
 
-/// The environment as the tool will see it (a snapshot, so tests can supply one).
-pub type Env = BTreeMap<String, OsString>;
+/// The environment the command will run with: the process's own, read on demand
+/// (no copy on the hot path), or a fixed map for tests and `guard check`.
+#[derive(Debug, Clone, Default)]
+pub struct Env {
+    fixed: Option<BTreeMap<String, OsString>>,
+}
 
-pub fn snapshot_env() -> Env {
-    std::env::vars_os().filter_map(|(k, v)| Some((k.into_string().ok()?, v))).collect()
+impl Env {
+    pub fn process() -> Env {
+        Env { fixed: None }
+    }
+
+    pub fn fixed(vars: BTreeMap<String, OsString>) -> Env {
+        Env { fixed: Some(vars) }
+    }
+
+    pub fn get(&self, name: &str) -> Option<OsString> {
+        match &self.fixed {
+            Some(map) => map.get(name).cloned(),
+            None => std::env::var_os(name),
+        }
+    }
+
+    /// The value as text, when set and not empty.
+    pub fn text(&self, name: &str) -> Option<String> {
+        self.get(name).map(|v| v.to_string_lossy().into_owned()).filter(|v| !v.is_empty())
+    }
 }
 
 pub fn resolve(cmd: &Command, env: &Env, settings: &Settings) -> Target {
@@ -224,7 +246,7 @@ pub fn url_host(url: &str) -> Option<String> {
 /// `RAILWAY_*_ID` variables > the directory link in `~/.railway/config.json`.
 fn railway(cmd: &Command, env: &Env) -> Target {
     let mut t = Target::default();
-    let var = |k: &str| env.get(k).map(|v| v.to_string_lossy().into_owned()).filter(|v| !v.is_empty());
+    let var = |k: &str| env.text(k);
     // the CLI reads $HOME, so that is what decides where it looks
     let home = var("HOME").map(PathBuf::from).or_else(|| crate::paths::home().ok());
     let config_name = match var("RAILWAY_ENV").as_deref() {

@@ -14,30 +14,23 @@
 //!
 //! Both need the real git; `guard check` without git installed judges `-c` only.
 
-use super::Resolver;
+use super::Ctx;
 use crate::operation::{Command, OptionUse, Unknown};
 use crate::rules::RuleSet;
-use std::path::Path;
 use std::process::{Command as Process, Stdio};
 
 /// git's own limit on alias chains is lower; this only guards against loops.
 const MAX_ALIAS_DEPTH: usize = 16;
 
-pub fn resolve(rules: &RuleSet, cmd: Command, words: &[String], cwd: &Path, r: &Resolver) -> Command {
-    let (mut cmd, words) = resolve_aliases(rules, cmd, words, cwd, r);
+pub fn resolve(rules: &RuleSet, cmd: Command, words: &[String], ctx: &Ctx) -> Command {
+    let (mut cmd, words) = resolve_aliases(rules, cmd, words, ctx);
     if cmd.path.first().is_some_and(|p| p == "push") {
-        apply_push_config(&mut cmd, &words, cwd, r);
+        apply_push_config(&mut cmd, &words, ctx);
     }
     cmd
 }
 
-fn resolve_aliases(
-    rules: &RuleSet,
-    mut cmd: Command,
-    words: &[String],
-    cwd: &Path,
-    r: &Resolver,
-) -> (Command, Vec<String>) {
+fn resolve_aliases(rules: &RuleSet, mut cmd: Command, words: &[String], ctx: &Ctx) -> (Command, Vec<String>) {
     let mut words = words.to_vec();
     let mut seen = Vec::new();
     for _ in 0..MAX_ALIAS_DEPTH {
@@ -46,7 +39,7 @@ fn resolve_aliases(
             break; // a loop: git refuses it, guard keeps it unknown
         }
         let found = alias_from_options(&cmd, &name)
-            .or_else(|| git_config(&words[..at], &["--get", &format!("alias.{name}")], cwd, r));
+            .or_else(|| git_config(&words[..at], &["--get", &format!("alias.{name}")], ctx));
         let Some(expansion) = found else { break };
         if expansion.trim_start().starts_with('!') {
             break; // a shell alias: unknown until shell strings are judged
@@ -55,7 +48,7 @@ fn resolve_aliases(
         let mut next: Vec<String> = words[..at].to_vec();
         next.extend(expanded);
         next.extend(words[at + 1..].iter().cloned());
-        match super::command(rules, "git", &next, cwd) {
+        match super::command(rules, "git", &next, ctx.cwd) {
             Some(c) => cmd = c,
             None => break,
         }
@@ -87,9 +80,8 @@ fn alias_from_options(cmd: &Command, name: &str) -> Option<String> {
 
 /// Marks a push that the repository's configuration turns into a mirror or force
 /// push, for the remote named on the command line or, when none is, for any remote.
-fn apply_push_config(cmd: &mut Command, words: &[String], cwd: &Path, r: &Resolver) {
-    let Some(listing) =
-        git_config(&words[..cmd.globals_end], &["--get-regexp", r"^remote\..*\.(mirror|push)$"], cwd, r)
+fn apply_push_config(cmd: &mut Command, words: &[String], ctx: &Ctx) {
+    let Some(listing) = git_config(&words[..cmd.globals_end], &["--get-regexp", r"^remote\..*\.(mirror|push)$"], ctx)
     else {
         return;
     };
@@ -118,13 +110,13 @@ fn apply_push_config(cmd: &mut Command, words: &[String], cwd: &Path, r: &Resolv
 
 /// `git <globals> config <args>` with the real git, as the command would see it.
 /// `globals` are the words before the subcommand, replayed as written.
-fn git_config(globals: &[String], args: &[&str], cwd: &Path, r: &Resolver) -> Option<String> {
-    let git = r.real_binary?;
+fn git_config(globals: &[String], args: &[&str], ctx: &Ctx) -> Option<String> {
+    let git = ctx.real_binary?;
     let out = Process::new(git)
         .args(globals)
         .arg("config")
         .args(args)
-        .current_dir(cwd)
+        .current_dir(ctx.cwd)
         .stdin(Stdio::null())
         .stderr(Stdio::null())
         .output()

@@ -1,29 +1,50 @@
 //! Turns an invocation into operations.
 //!
-//! Two stages, as ripgrep separates low and high args: [`argv::normalize`] applies the
-//! program's grammar with no I/O; then program-specific resolution that needs the
-//! world (a git alias defined in git config) rewrites the argv and normalizes again.
+//! Stages, as ripgrep separates low and high args: [`argv::normalize`] applies the
+//! program's grammar with no I/O; then resolution that needs the world (a git alias in
+//! git config, a request body in `@body.json`, SQL on stdin) reads through [`Ctx`] and
+//! produces the operations rules judge.
+//!
+//! - [`argv`]: grammar-driven normalization.
+//! - [`git`]: aliases and push configuration.
+//! - [`http`]: curl, wget, HTTPie, xh → HTTP requests.
+//! - [`graphql`]: request bodies → GraphQL operations and their root fields.
+//! - [`sql`]: psql, mysql, sqlite3, mongosh, redis-cli → statements that destroy.
+//! - [`shell`]: shell command strings → simple commands.
+//! - [`payload`]: files and stdin, read bounded.
 
 pub mod argv;
 pub mod git;
+pub mod graphql;
+pub mod http;
+pub mod payload;
+pub mod shell;
+pub mod sql;
 
 use crate::invocation::Invocation;
 use crate::operation::{Command, Operation};
 use crate::rules::RuleSet;
+use crate::target::Env;
+use payload::Sources;
 use std::path::Path;
 
-/// Where inspectors may look things up. `real_binary` is the program guard would run
-/// (absent in `guard check` when it is not installed).
-pub struct Resolver<'a> {
+/// What inspectors may consult. Nothing else in `inspect` reads the environment or
+/// the file system.
+pub struct Ctx<'a> {
+    pub cwd: &'a Path,
+    /// The program guard would run (absent in `guard check` when not installed).
     pub real_binary: Option<&'a Path>,
+    pub sources: &'a dyn Sources,
+    /// The environment the command will run with.
+    pub env: &'a Env,
 }
 
 /// The operations one invocation performs. A program no pack covers yields none.
-pub fn inspect(rules: &RuleSet, inv: &Invocation, cwd: &Path, resolver: &Resolver) -> Vec<Operation> {
-    match command(rules, &inv.program, &inv.words, cwd) {
+pub fn inspect(rules: &RuleSet, inv: &Invocation, ctx: &Ctx) -> Vec<Operation> {
+    match command(rules, &inv.program, &inv.words, ctx.cwd) {
         Some(cmd) => {
             let cmd = match cmd.program.as_str() {
-                "git" => git::resolve(rules, cmd, &inv.words, cwd, resolver),
+                "git" => git::resolve(rules, cmd, &inv.words, ctx),
                 _ => cmd,
             };
             vec![Operation::Command(cmd)]

@@ -73,12 +73,15 @@ pub fn decide(rules: &RuleSet, ops: &[Operation], facts: &dyn Facts) -> Result<D
     let mut stops: Vec<Stop> = Vec::new();
     let mut concerned = Vec::new();
     for op in ops {
-        let Some(cmd) = op.as_command() else { continue };
-        stops.extend(unknown_stops(rules, cmd));
-        let eval = Eval::new(cmd, facts, &patterns);
+        match op {
+            Operation::Command(cmd) => stops.extend(unknown_stops(rules, cmd)),
+            Operation::Unjudged(u) => stops.push(unjudged_stop(u)),
+            _ => {}
+        }
+        let eval = Eval::new(op, facts, &patterns);
         for (pack_index, pack) in rules.packs.iter().enumerate() {
             for rule in pack.spec.rules.iter() {
-                if !applies(rule, pack_index, cmd) || !eval.holds(&rule.when)? {
+                if !applies(rule, pack_index, op) || !eval.holds(&rule.when)? {
                     continue;
                 }
                 if let Some(unless) = &rule.unless
@@ -96,7 +99,7 @@ pub fn decide(rules: &RuleSet, ops: &[Operation], facts: &dyn Facts) -> Result<D
                     reason: rule.reason.to_string(),
                     severity: rule.severity,
                     source: rule.source.to_string(),
-                    operation: cmd.operation.clone(),
+                    operation: op.operation_id().map(String::from),
                     also: Vec::new(),
                 });
             }
@@ -115,17 +118,32 @@ fn strictest(mut stops: Vec<Stop>) -> Option<Stop> {
     Some(first)
 }
 
-/// Rules about commands belong to their pack's programs; rules that name
-/// operations judge that operation whichever pack's program produced it.
-fn applies(rule: &RuleSpec, pack_index: usize, cmd: &Command) -> bool {
-    if pack_index == cmd.pack {
-        return rule.program.is_empty() || rule.program.iter().any(|p| *p == cmd.program);
+/// Rules about commands belong to their pack's programs; rules that name operations,
+/// HTTP requests or statements judge those whichever program produced them.
+fn applies(rule: &RuleSpec, pack_index: usize, op: &Operation) -> bool {
+    match op {
+        Operation::Command(cmd) if pack_index == cmd.pack => {
+            rule.program.is_empty() || rule.program.iter().any(|p| *p == cmd.program)
+        }
+        Operation::Command(_) => names_operation(&rule.when),
+        _ => rule.program.is_empty(),
     }
-    names_operation(&rule.when)
 }
 
 fn names_operation(c: &super::schema::Condition) -> bool {
     !c.operation.is_empty() || c.all.iter().any(names_operation)
+}
+
+fn unjudged_stop(u: &crate::operation::Unjudged) -> Stop {
+    Stop {
+        kind: StopKind::Confirm,
+        rule: "guard.payload-unjudged".into(),
+        reason: format!("guard could not judge what {} would receive: {}", u.destination, u.reason),
+        severity: Severity::High,
+        source: "built in".into(),
+        operation: None,
+        also: Vec::new(),
+    }
 }
 
 /// What the grammar could not account for, judged fail-closed.

@@ -7,8 +7,10 @@ use super::decide::{Decision, decide};
 use super::matcher::NoFiles;
 use super::validate::shell_split;
 use crate::error::GuardError;
-use crate::inspect::{self, Resolver};
+use crate::inspect::payload::FixedSources;
+use crate::inspect::{self, Ctx};
 use crate::invocation::Invocation;
+use crate::target::Env;
 use std::ffi::OsString;
 use std::path::Path;
 
@@ -24,7 +26,13 @@ pub fn judge_example(line: &str) -> Result<Decision, String> {
     let words = shell_split(line).ok_or("not a valid command line")?;
     let inv = Invocation::new(words.into_iter().map(OsString::from).collect());
     let rules = RuleSet::for_program(&inv.program);
-    let ops = inspect::inspect(&rules, &inv, Path::new("/nonexistent/guard-example"), &Resolver { real_binary: None });
+    let ctx = Ctx {
+        cwd: Path::new("/nonexistent/guard-example"),
+        real_binary: None,
+        sources: &FixedSources::default(),
+        env: &Env::fixed(Default::default()),
+    };
+    let ops = inspect::inspect(&rules, &inv, &ctx);
     decide(&rules, &ops, &NoFiles).map_err(|e| e.to_string())
 }
 

@@ -1,11 +1,13 @@
-//! Evaluates a rule condition against one normalized command.
+//! Evaluates a rule condition against one operation.
 //!
-//! Patterns are compiled lazily (only for conditions that are reached after cheaper
-//! structural tests such as `command:` have passed) and cached for one decision.
+//! A key that does not apply to the operation's kind (`command:` on an HTTP request,
+//! `method:` on a command) does not hold. Patterns are compiled lazily (only for
+//! conditions reached after cheaper structural tests have passed) and cached for one
+//! decision.
 
-use super::schema::{Condition, TextPredicate};
+use super::schema::{ArgPredicate, Condition, TextPredicate};
 use super::validate::check_pattern;
-use crate::operation::{Command, Operand};
+use crate::operation::{Command, Operand, Operation};
 use regex_lite::Regex;
 use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
@@ -57,27 +59,62 @@ impl PatternCache {
 }
 
 pub struct Eval<'a> {
-    pub cmd: &'a Command,
+    pub op: &'a Operation,
     pub facts: &'a dyn Facts,
     pub patterns: &'a PatternCache,
     joined: OnceCell<String>,
 }
 
+/// Stands in for the command of an operation that is not one, so that command keys
+/// simply find nothing.
+static NO_COMMAND: std::sync::LazyLock<Command> = std::sync::LazyLock::new(|| Command {
+    program: String::new(),
+    pack: usize::MAX,
+    path: Vec::new(),
+    class: super::schema::Class::Safe,
+    operation: None,
+    options: Vec::new(),
+    operands: Vec::new(),
+    words: Vec::new(),
+    unknowns: Vec::new(),
+    dir: std::path::PathBuf::new(),
+    globals_end: 0,
+});
+
 impl<'a> Eval<'a> {
-    pub fn new(cmd: &'a Command, facts: &'a dyn Facts, patterns: &'a PatternCache) -> Self {
-        Eval { cmd, facts, patterns, joined: OnceCell::new() }
+    pub fn new(op: &'a Operation, facts: &'a dyn Facts, patterns: &'a PatternCache) -> Self {
+        Eval { op, facts, patterns, joined: OnceCell::new() }
+    }
+
+    fn cmd(&self) -> &'a Command {
+        self.op.as_command().unwrap_or(&NO_COMMAND)
     }
 
     /// Whether every key of the condition holds. Cheap structural keys go first.
     pub fn holds(&self, c: &Condition) -> Result<bool, PatternError> {
-        let cmd = self.cmd;
+        let cmd = self.cmd();
+        let is_command = self.op.as_command().is_some();
+        let command_keys = !c.command.is_empty()
+            || !c.option.is_empty()
+            || !c.option_value.is_empty()
+            || c.operand.is_some()
+            || c.operand_count.is_some()
+            || c.word.is_some()
+            || !c.sequence.is_empty()
+            || c.argv.is_some();
+        if command_keys && !is_command {
+            return Ok(false);
+        }
+        if !self.other_keys(c)? {
+            return Ok(false);
+        }
         if !c.command.is_empty() {
             let path = cmd.path_string();
             if !c.command.iter().any(|p| normalize_path(p) == path) {
                 return Ok(false);
             }
         }
-        if !c.operation.is_empty() && !cmd.operation.as_deref().is_some_and(|op| c.operation.iter().any(|o| o == op)) {
+        if !c.operation.is_empty() && !self.op.operation_id().is_some_and(|op| c.operation.iter().any(|o| o == op)) {
             return Ok(false);
         }
         if !c.option.is_empty() && !c.option.iter().any(|o| cmd.option_in_effect(o)) {
@@ -138,6 +175,46 @@ impl<'a> Eval<'a> {
         Ok(true)
     }
 
+    /// Keys about HTTP requests, database statements and API calls.
+    fn other_keys(&self, c: &Condition) -> Result<bool, PatternError> {
+        if !c.method.is_empty() {
+            let Operation::Http(h) = self.op else { return Ok(false) };
+            if !c.method.iter().any(|m| m.eq_ignore_ascii_case(&h.method)) {
+                return Ok(false);
+            }
+        }
+        if let Some(p) = &c.host {
+            let host = match self.op {
+                Operation::Http(h) => h.host.as_deref(),
+                Operation::Api(a) => a.host.as_deref(),
+                _ => None,
+            };
+            match host {
+                Some(h) if self.text(h, p)? => {}
+                _ => return Ok(false),
+            }
+        }
+        if let Some(p) = &c.path {
+            let Operation::Http(h) = self.op else { return Ok(false) };
+            if !self.text(&h.path, p)? {
+                return Ok(false);
+            }
+        }
+        if !c.sql.is_empty() {
+            let Operation::Sql(s) = self.op else { return Ok(false) };
+            if !c.sql.iter().any(|k| *k == s.kind) {
+                return Ok(false);
+            }
+        }
+        if !c.args.is_empty() {
+            let Operation::Api(a) = self.op else { return Ok(false) };
+            if !c.args.iter().all(|p| json_has(&a.args, p)) {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
     fn text(&self, text: &str, p: &TextPredicate) -> Result<bool, PatternError> {
         if let Some(re) = &p.matches
             && !self.patterns.is_match(re, text)?
@@ -162,7 +239,7 @@ impl<'a> Eval<'a> {
     }
 
     fn any_operand(&self, p: &TextPredicate) -> Result<bool, PatternError> {
-        for op in self.cmd.operands.iter() {
+        for op in self.cmd().operands.iter() {
             if self.operand(op, p)? {
                 return Ok(true);
             }
@@ -178,13 +255,13 @@ impl<'a> Eval<'a> {
             return Ok(false);
         }
         if let Some(want) = p.exists {
-            return Ok(self.facts.path_exists(&self.cmd.dir, &op.text) == want);
+            return Ok(self.facts.path_exists(&self.cmd().dir, &op.text) == want);
         }
         Ok(true)
     }
 
     fn sequence(&self, preds: &[TextPredicate]) -> Result<bool, PatternError> {
-        let words = &self.cmd.words;
+        let words = &self.cmd().words;
         if preds.len() > words.len() {
             return Ok(false);
         }
@@ -197,6 +274,26 @@ impl<'a> Eval<'a> {
             return Ok(true);
         }
         Ok(false)
+    }
+}
+
+/// Whether some object in `v`, at any depth, satisfies the predicate.
+fn json_has(v: &serde_json::Value, p: &ArgPredicate) -> bool {
+    use serde_json::Value;
+    match v {
+        Value::Object(map) => {
+            let here = map.get(&*p.key).is_some_and(|member| {
+                let equals = p
+                    .equals
+                    .as_deref()
+                    .is_none_or(|want| serde_json::from_str::<Value>(want).is_ok_and(|w| w == *member));
+                let has_null = !p.has_null || member.as_object().is_some_and(|o| o.values().any(Value::is_null));
+                equals && has_null
+            });
+            here || map.values().any(|m| json_has(m, p))
+        }
+        Value::Array(items) => items.iter().any(|m| json_has(m, p)),
+        _ => false,
     }
 }
 

@@ -188,6 +188,48 @@ pub struct NodeSpec {
     /// (`railway run -- CMD`); it is not parsed as options of this one.
     #[serde(default)]
     pub trailing_command: bool,
+    /// The payload inspector that reads what this command sends (`http`, `psql`,
+    /// `graphql`…), inherited by subcommands. See `inspect::payloads`.
+    #[serde(default)]
+    pub inspector: Option<Text>,
+    /// This command runs another command: where to find it. See `inspect::unwrap`.
+    #[serde(default)]
+    pub runs: Option<Runs>,
+}
+
+/// How a wrapper (`sudo`, `timeout`, `bash -c`, `ssh host`…) names the command it runs.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Runs {
+    /// The inner argv starts at this operand (`timeout 5 CMD…`: 1; `nice CMD…`: 0).
+    #[serde(default)]
+    pub argv_at: Option<usize>,
+    /// Leading `NAME=value` operands are environment assignments (`env`, `sudo`).
+    #[serde(default)]
+    pub skip_assignments: bool,
+    /// With this option in effect, a shell string is run instead of an argv
+    /// (`bash -c STRING`: the first operand; `su -c STRING`: the option's value).
+    #[serde(default)]
+    pub shell_option: Option<Text>,
+    /// The shell string is the option's value rather than the first operand.
+    #[serde(default)]
+    pub shell_in_value: bool,
+    /// The operands from this one on, joined with spaces, are a shell string
+    /// (`ssh host CMD…`, `watch CMD…`).
+    #[serde(default)]
+    pub shell_words_at: Option<usize>,
+    /// With no shell string and no script file, the script comes from stdin (`… | sh`).
+    #[serde(default)]
+    pub stdin_script: bool,
+    /// The first operand is a script file the program runs (`bash deploy.sh`).
+    #[serde(default)]
+    pub script_file: bool,
+    /// Arguments come from stdin as well (`xargs`): what runs is not fully known.
+    #[serde(default)]
+    pub args_from_stdin: bool,
+    /// The command runs on another machine (`ssh`, `kubectl exec`): named in the target.
+    #[serde(default)]
+    pub remote: bool,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
@@ -430,6 +472,21 @@ pub struct Condition {
     /// Last resort: the shell-quoted command line satisfies the predicate.
     #[serde(default)]
     pub argv: Option<TextPredicate>,
+    /// HTTP requests: the method (after overrides) is one of these (upper-case).
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub method: List<Text>,
+    /// HTTP requests and API calls: the host satisfies the predicate.
+    #[serde(default)]
+    pub host: Option<TextPredicate>,
+    /// HTTP requests: the URL path satisfies the predicate.
+    #[serde(default)]
+    pub path: Option<TextPredicate>,
+    /// Database statements: the statement's kind is one of these (`drop`, `truncate`…).
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub sql: List<Text>,
+    /// API calls: every predicate holds somewhere in the call's arguments.
+    #[serde(default)]
+    pub args: List<ArgPredicate>,
     #[serde(default)]
     pub all: List<Condition>,
     #[serde(default)]
@@ -437,6 +494,19 @@ pub struct Condition {
     /// Zero or one condition (a list only so that it can live in static data).
     #[serde(default, deserialize_with = "one_condition")]
     pub not: List<Condition>,
+}
+
+/// A test on an API call's arguments (JSON), at any depth: some object has a member
+/// named `key` whose value is `equals` (as JSON text: `true`, `"x"`, `3`), or, with
+/// `has_null`, whose value is an object containing a null member (a patch that deletes).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArgPredicate {
+    pub key: Text,
+    #[serde(default)]
+    pub equals: Option<Text>,
+    #[serde(default)]
+    pub has_null: bool,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

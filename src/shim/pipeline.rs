@@ -6,7 +6,8 @@
 use super::exec::{ExecPlan, exec};
 use super::resolve;
 use crate::error::GuardError;
-use crate::inspect::{self, Resolver};
+use crate::inspect::payload::RealSources;
+use crate::inspect::{self, Ctx};
 use crate::invocation::Invocation;
 use crate::operation::Operation;
 use crate::request::{self, RequestInput};
@@ -15,7 +16,7 @@ use crate::rules::decide::{Decision, Stop, StopKind, decide};
 use crate::rules::matcher::RealFs;
 use crate::rules::schema::Severity;
 use crate::settings::Settings;
-use crate::target;
+use crate::target::Env;
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 
@@ -36,22 +37,30 @@ pub fn run(argv: Vec<OsString>) -> Result<u8, GuardError> {
         resolve::guard_identity()?,
     )?;
     let cwd = std::env::current_dir();
-    let judgement = judge(&rules, &inv, cwd.as_deref().unwrap_or(Path::new("")), Some(&real))?;
+    let sources = RealSources::default();
+    let env = Env::process();
+    let ctx =
+        Ctx { cwd: cwd.as_deref().unwrap_or(Path::new("")), real_binary: Some(&real), sources: &sources, env: &env };
+    let judgement = judge(&rules, &inv, &ctx)?;
     match &judgement.decision {
-        Decision::Allow { .. } => Err(exec(&ExecPlan { path: real, argv: inv.argv })),
+        // the program gets exactly the stdin bytes guard judged, if it read any
+        Decision::Allow { .. } => Err(exec(&ExecPlan { path: real, argv: inv.argv, stdin: sources.stdin_read() })),
         Decision::Stop(stop) => {
-            let cwd = cwd.map_err(GuardError::NoCwd)?;
-            stopped(stop, &inv, &judgement.ops, &rules, &cwd, Some(&real))
+            let cwd = match &cwd {
+                Ok(dir) => dir.as_path(),
+                Err(e) => return Err(GuardError::NoCwd(std::io::Error::new(e.kind(), e.to_string()))),
+            };
+            stopped(stop, &inv, &judgement.ops, &rules, &Ctx { cwd, ..ctx }, &sources.digests())
         }
     }
 }
 
 /// Inspect and decide. Shared by the shim, `guard exec` and `guard check`.
-pub fn judge(rules: &RuleSet, inv: &Invocation, cwd: &Path, real: Option<&Path>) -> Result<Judgement, GuardError> {
+pub fn judge(rules: &RuleSet, inv: &Invocation, ctx: &Ctx) -> Result<Judgement, GuardError> {
     if inv.oversized() && rules.program(&inv.program).is_some() {
         return Ok(Judgement { ops: Vec::new(), decision: Decision::Stop(oversized()) });
     }
-    let ops = inspect::inspect(rules, inv, cwd, &Resolver { real_binary: real });
+    let ops = inspect::inspect(rules, inv, ctx);
     let decision = decide(rules, &ops, &RealFs)?;
     Ok(Judgement { ops, decision })
 }
@@ -62,13 +71,21 @@ pub fn stopped(
     inv: &Invocation,
     ops: &[Operation],
     rules: &RuleSet,
-    cwd: &Path,
-    real: Option<&Path>,
+    ctx: &Ctx,
+    payload_sha256: &[[u8; 32]],
 ) -> Result<u8, GuardError> {
     let settings = Settings::load()?;
-    let env = target::snapshot_env();
-    let artifact =
-        request::build(&RequestInput { stop, inv, ops, rules, cwd, real_binary: real, settings: &settings, env: &env });
+    let artifact = request::build(&RequestInput {
+        stop,
+        inv,
+        ops,
+        rules,
+        cwd: ctx.cwd,
+        real_binary: ctx.real_binary,
+        settings: &settings,
+        env: ctx.env,
+        payload_sha256,
+    });
     request::emit(&artifact);
     Ok(request::exit_code(stop))
 }
