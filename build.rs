@@ -69,7 +69,10 @@ fn main() {
     for (name, list) in &program_index(&packs) {
         writeln!(out, "    ({name:?}, &{list:?}),").unwrap();
     }
-    out.push_str("];\n");
+    out.push_str("];\n\n/// Packs that describe an HTTP API (their `api:` hosts), for HTTP clients.\npub static API_PACKS: &[u16] = &");
+    let apis: Vec<u16> =
+        packs.iter().enumerate().filter(|(_, (_, p))| p.api.is_some()).map(|(i, _)| i as u16).collect();
+    writeln!(out, "{apis:?};").unwrap();
     let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("packs.rs");
     std::fs::write(dest, out).expect("write packs.rs");
 }
@@ -130,14 +133,19 @@ fn program_index(packs: &[(String, PackFile)]) -> BTreeMap<String, Vec<u16>> {
             s
         })
         .collect();
+    fn sends_http(node: &NodeSpec) -> bool {
+        node.inspector.as_deref() == Some("http") || node.subcommands.values().any(sends_http)
+    }
     let mut index = BTreeMap::new();
     for (i, (_, pack)) in packs.iter().enumerate() {
         for (name, root) in pack.programs.iter() {
             let mut ops = BTreeSet::new();
             produced(root, &mut ops);
             let mut list = vec![i as u16];
-            for (j, named_ops) in rule_ops.iter().enumerate() {
-                if j != i && !named_ops.is_disjoint(&ops) {
+            for (j, (_, other)) in packs.iter().enumerate() {
+                // an HTTP client can reach every API a pack describes
+                let reaches = !rule_ops[j].is_disjoint(&ops) || (sends_http(root) && other.api.is_some());
+                if j != i && reaches {
                     list.push(j as u16);
                 }
             }
@@ -259,7 +267,8 @@ lit_enum!(Class { Destroy, Safe });
 lit_enum!(ValueKind { None, Required, Optional });
 lit_enum!(Severity { Low, Medium, High, Critical });
 lit_enum!(RuleDecision { Confirm, Deny });
-lit_struct!(PackFile { schema, operations, pack, summary, unknown, target_env, programs, rules });
+lit_struct!(PackFile { schema, operations, pack, summary, unknown, target_env, api, programs, rules });
+lit_struct!(ApiSpec { service, hosts });
 lit_struct!(Syntax { bundling, long_equals, long_prefixes, permute, single_dash_long, raw });
 lit_struct!(NodeSpec {
     syntax,
@@ -289,6 +298,7 @@ lit_struct!(RuleSpec { id, reason, severity, decision, program, when, unless, co
 lit_struct!(Condition {
     command,
     operation,
+    operation_matches,
     option,
     option_value,
     operand,

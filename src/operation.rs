@@ -102,6 +102,8 @@ pub struct Command {
     pub class: Class,
     /// The operation the resolved command performs, if the pack names one.
     pub operation: Option<String>,
+    /// The payload inspector of the resolved command (inherited down the tree).
+    pub inspector: Option<String>,
     pub options: Vec<OptionUse>,
     pub operands: Vec<Operand>,
     /// Every argument after the program name, as text (lossy for non-UTF-8).
@@ -189,6 +191,7 @@ mod tests {
             path: vec![],
             class: Class::Destroy,
             operation: None,
+            inspector: None,
             options,
             operands: vec![],
             words: vec![],

@@ -24,6 +24,7 @@ pub fn normalize(program: &str, root: &NodeSpec, unknown: UnknownPolicy, words: 
             path: Vec::new(),
             class: root.class,
             operation: root.operation.as_deref().map(String::from),
+            inspector: root.inspector.as_deref().map(String::from),
             options: Vec::new(),
             operands: Vec::new(),
             words: words.to_vec(),
@@ -135,6 +136,9 @@ impl<'g> Parser<'g> {
                 self.cmd.class = child.class;
                 if child.operation.is_some() {
                     self.cmd.operation = child.operation.as_deref().map(String::from);
+                }
+                if child.inspector.is_some() {
+                    self.cmd.inspector = child.inspector.as_deref().map(String::from);
                 }
                 self.subcommand_expected = !child.subcommands.is_empty();
                 self.unknown = child.unknown.unwrap_or(self.unknown);

@@ -9,10 +9,12 @@
 //! - [`git`]: aliases and push configuration.
 //! - [`http`]: curl, wget, HTTPie, xh → HTTP requests.
 //! - [`graphql`]: request bodies → GraphQL operations and their root fields.
+//! - [`api`]: HTTP requests and GraphQL documents → named API operations.
 //! - [`sql`]: psql, mysql, sqlite3, mongosh, redis-cli → statements that destroy.
 //! - [`shell`]: shell command strings → simple commands.
 //! - [`payload`]: files and stdin, read bounded.
 
+pub mod api;
 pub mod argv;
 pub mod git;
 pub mod graphql;
@@ -22,7 +24,7 @@ pub mod shell;
 pub mod sql;
 
 use crate::invocation::Invocation;
-use crate::operation::{Command, Operation};
+use crate::operation::{Command, Operation, Unjudged};
 use crate::rules::RuleSet;
 use crate::target::Env;
 use payload::Sources;
@@ -41,15 +43,32 @@ pub struct Ctx<'a> {
 
 /// The operations one invocation performs. A program no pack covers yields none.
 pub fn inspect(rules: &RuleSet, inv: &Invocation, ctx: &Ctx) -> Vec<Operation> {
-    match command(rules, &inv.program, &inv.words, ctx.cwd) {
-        Some(cmd) => {
-            let cmd = match cmd.program.as_str() {
-                "git" => git::resolve(rules, cmd, &inv.words, ctx),
-                _ => cmd,
-            };
-            vec![Operation::Command(cmd)]
-        }
-        None => Vec::new(),
+    let Some(cmd) = command(rules, &inv.program, &inv.words, ctx.cwd) else { return Vec::new() };
+    let cmd = match cmd.program.as_str() {
+        "git" => git::resolve(rules, cmd, &inv.words, ctx),
+        _ => cmd,
+    };
+    let mut ops = payload_operations(rules, &cmd, ctx);
+    ops.push(Operation::Command(cmd));
+    ops
+}
+
+/// What the command sends beyond its argv, judged by the inspector its pack names.
+fn payload_operations(rules: &RuleSet, cmd: &Command, ctx: &Ctx) -> Vec<Operation> {
+    let Some(inspector) = cmd.inspector.as_deref() else { return Vec::new() };
+    match inspector {
+        "http" => match http::requests(cmd, ctx) {
+            Ok(requests) => requests.into_iter().flat_map(|r| api::from_http(rules, r)).collect(),
+            Err(reason) => vec![Operation::Unjudged(Unjudged { destination: cmd.program.clone(), reason })],
+        },
+        "psql" | "mysql" | "sqlite3" | "mongosh" | "redis-cli" => sql::inspect(inspector, cmd, ctx),
+        other => match other.strip_prefix("graphql:") {
+            Some(service) => api::from_cli_graphql(service, cmd, ctx),
+            None => vec![Operation::Unjudged(Unjudged {
+                destination: cmd.program.clone(),
+                reason: format!("this guard has no `{other}` inspector"),
+            })],
+        },
     }
 }
 

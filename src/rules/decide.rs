@@ -131,7 +131,7 @@ fn applies(rule: &RuleSpec, pack_index: usize, op: &Operation) -> bool {
 }
 
 fn names_operation(c: &super::schema::Condition) -> bool {
-    !c.operation.is_empty() || c.all.iter().any(names_operation)
+    !c.operation.is_empty() || c.operation_matches.is_some() || c.all.iter().any(names_operation)
 }
 
 fn unjudged_stop(u: &crate::operation::Unjudged) -> Stop {

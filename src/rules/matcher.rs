@@ -73,6 +73,7 @@ static NO_COMMAND: std::sync::LazyLock<Command> = std::sync::LazyLock::new(|| Co
     path: Vec::new(),
     class: super::schema::Class::Safe,
     operation: None,
+    inspector: None,
     options: Vec::new(),
     operands: Vec::new(),
     words: Vec::new(),
@@ -116,6 +117,12 @@ impl<'a> Eval<'a> {
         }
         if !c.operation.is_empty() && !self.op.operation_id().is_some_and(|op| c.operation.iter().any(|o| o == op)) {
             return Ok(false);
+        }
+        if let Some(p) = &c.operation_matches {
+            match self.op.operation_id() {
+                Some(id) if self.text(id, p)? => {}
+                _ => return Ok(false),
+            }
         }
         if !c.option.is_empty() && !c.option.iter().any(|o| cmd.option_in_effect(o)) {
             return Ok(false);

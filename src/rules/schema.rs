@@ -93,12 +93,25 @@ pub struct PackFile {
     /// They are part of the request fingerprint; nothing else from the environment is.
     #[serde(default)]
     pub target_env: List<Text>,
+    /// The HTTP API this pack's operations belong to: requests to these hosts are
+    /// named `<service>.<operation>` (a GraphQL mutation's root field).
+    #[serde(default)]
+    pub api: Option<ApiSpec>,
     /// Each program's command tree, rooted at the program itself. The root's
     /// `aliases` are other executable names sharing the grammar (`mkfs.ext4`).
     #[serde(default)]
     pub programs: Named<NodeSpec>,
     #[serde(default)]
     pub rules: List<RuleSpec>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiSpec {
+    /// Prefix of the operation ids (`railway`).
+    pub service: Text,
+    /// Host patterns (regex, matched against the lower-case host).
+    pub hosts: List<Text>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
@@ -451,6 +464,10 @@ pub struct Condition {
     /// The command produces one of these operations.
     #[serde(default, deserialize_with = "one_or_many")]
     pub operation: List<Text>,
+    /// The operation id satisfies the predicate (for services no pack describes:
+    /// `graphql.dropEverything`).
+    #[serde(default)]
+    pub operation_matches: Option<TextPredicate>,
     /// At least one of these options is in effect (flags: last occurrence wins).
     #[serde(default, deserialize_with = "one_or_many")]
     pub option: List<Text>,

@@ -172,6 +172,9 @@ impl<F: FnMut(&str, String)> CondCheck<'_, F> {
             }
             commands.push(path.to_string());
         }
+        if let Some(p) = &c.operation_matches {
+            self.predicate(p, false);
+        }
         for op in c.operation.iter() {
             if !self.known_operations.contains(&**op) {
                 (self.push)(self.id, format!("`operation: {op}` is not produced or declared by any pack"));
