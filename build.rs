@@ -267,7 +267,7 @@ lit_enum!(Class { Destroy, Safe });
 lit_enum!(ValueKind { None, Required, Optional });
 lit_enum!(Severity { Low, Medium, High, Critical });
 lit_enum!(RuleDecision { Confirm, Deny });
-lit_struct!(PackFile { schema, operations, pack, summary, unknown, target_env, api, programs, rules });
+lit_struct!(PackFile { schema, operations, pack, summary, unknown, packages, target_env, api, programs, rules });
 lit_struct!(ApiSpec { service, hosts });
 lit_struct!(Syntax { bundling, long_equals, long_prefixes, permute, single_dash_long, raw });
 lit_struct!(NodeSpec {
@@ -279,6 +279,7 @@ lit_struct!(NodeSpec {
     subcommands,
     unknown,
     trailing_command,
+    trailing_after,
     inspector,
     runs
 });
@@ -291,9 +292,12 @@ lit_struct!(Runs {
     stdin_script,
     script_file,
     args_from_stdin,
+    argv_option,
+    noexec_option,
+    package,
     remote
 });
-lit_struct!(OptionSpec { name, short, long, value, negatable, multiple, global, changes_dir });
+lit_struct!(OptionSpec { name, short, long, value, negatable, multiple, global, changes_dir, inert, header });
 lit_struct!(RuleSpec { id, reason, severity, decision, program, when, unless, confirm, allow, source });
 lit_struct!(Condition {
     command,

@@ -104,6 +104,8 @@ pub struct Command {
     pub operation: Option<String>,
     /// The payload inspector of the resolved command (inherited down the tree).
     pub inspector: Option<String>,
+    /// How the resolved command runs another command, if it does.
+    pub runs: Option<crate::rules::schema::Runs>,
     pub options: Vec<OptionUse>,
     pub operands: Vec<Operand>,
     /// Every argument after the program name, as text (lossy for non-UTF-8).
@@ -126,6 +128,8 @@ pub struct OptionUse {
     pub negated: bool,
     /// The grammar says values accumulate rather than the last one winning.
     pub multiple: bool,
+    /// A value guard cannot know here does not change what the command destroys.
+    pub inert: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -181,7 +185,7 @@ mod tests {
     use super::*;
 
     fn opt(name: &str, value: Option<&str>, negated: bool, multiple: bool) -> OptionUse {
-        OptionUse { name: name.into(), value: value.map(Into::into), negated, multiple }
+        OptionUse { name: name.into(), value: value.map(Into::into), negated, multiple, inert: false }
     }
 
     fn cmd(options: Vec<OptionUse>) -> Command {
@@ -192,6 +196,7 @@ mod tests {
             class: Class::Destroy,
             operation: None,
             inspector: None,
+            runs: None,
             options,
             operands: vec![],
             words: vec![],

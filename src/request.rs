@@ -8,7 +8,7 @@ use crate::operation::Operation;
 use crate::rules::RuleSet;
 use crate::rules::decide::{Stop, StopKind};
 use crate::settings::Settings;
-use crate::target::{self, Env, Target};
+use crate::target::{self, Env};
 use std::ffi::OsString;
 use std::io::Write;
 use std::path::Path;
@@ -32,11 +32,7 @@ pub struct RequestInput<'a> {
 
 pub fn build(input: &RequestInput) -> Artifact {
     let stop = input.stop;
-    let cmd = input.ops.iter().find_map(Operation::as_command);
-    let target = match cmd {
-        Some(c) => target::resolve(c, input.env, input.settings),
-        None => Target { summary: "unknown".into(), ..Target::default() },
-    };
+    let (target, cmd) = target::for_operation(stop.op_index, input.ops, input.rules, input.env, input.settings);
     let target_env: Vec<(String, Option<OsString>)> = match cmd {
         Some(c) => input.rules.packs[c.pack]
             .spec

@@ -38,13 +38,13 @@ const FORWARDED: &[Signal] = &[
 
 pub fn run(argv: Vec<OsString>) -> Result<u8, GuardError> {
     let inv = Invocation::new(argv);
-    let rules = RuleSet::for_program(&inv.program);
+    let mut rules = RuleSet::for_program(&inv.program);
     let real = pipeline::find_real(&inv.argv[0])?;
     let cwd = std::env::current_dir().map_err(GuardError::NoCwd)?;
     let sources = RealSources::default();
     let env = Env::process();
     let ctx = Ctx { cwd: &cwd, real_binary: Some(&real), sources: &sources, env: &env };
-    let judgement = pipeline::judge(&rules, &inv, &ctx)?;
+    let judgement = pipeline::judge(&mut rules, &inv, &ctx)?;
     if let Decision::Stop(stop) = &judgement.decision {
         return pipeline::stopped(stop, &inv, &judgement.ops, &rules, &ctx, &sources.digests());
     }

@@ -6,7 +6,8 @@
 //! "unknown" where it cannot know, and marks production loudly. Resolution runs only
 //! for stopped commands, so its file reads never touch the hot path.
 
-use crate::operation::Command;
+use crate::operation::{ApiCall, Command, HttpRequest, Operation};
+use crate::rules::RuleSet;
 use crate::settings::Settings;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -35,6 +36,19 @@ pub struct Target {
     pub service: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    /// Resource ids the request names (`volumeId` …).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub resources: Vec<String>,
     /// A production pattern from the settings matched.
     pub production: bool,
     /// Plain warnings about what guard could not establish.
@@ -47,18 +61,28 @@ pub struct Target {
 #[derive(Debug, Clone, Default)]
 pub struct Env {
     fixed: Option<BTreeMap<String, OsString>>,
+    /// Assignments made for one command (`NAME=value cmd`, `env NAME=value cmd`).
+    overrides: Vec<(String, OsString)>,
 }
 
 impl Env {
     pub fn process() -> Env {
-        Env { fixed: None }
+        Env { fixed: None, overrides: Vec::new() }
     }
 
     pub fn fixed(vars: BTreeMap<String, OsString>) -> Env {
-        Env { fixed: Some(vars) }
+        Env { fixed: Some(vars), overrides: Vec::new() }
+    }
+
+    pub fn set(&mut self, name: &str, value: &str) {
+        self.overrides.retain(|(k, _)| k != name);
+        self.overrides.push((name.to_string(), OsString::from(value)));
     }
 
     pub fn get(&self, name: &str) -> Option<OsString> {
+        if let Some((_, v)) = self.overrides.iter().find(|(k, _)| k == name) {
+            return Some(v.clone());
+        }
         match &self.fixed {
             Some(map) => map.get(name).cloned(),
             None => std::env::var_os(name),
@@ -71,12 +95,93 @@ impl Env {
     }
 }
 
-pub fn resolve(cmd: &Command, env: &Env, settings: &Settings) -> Target {
-    let mut t = match cmd.program.as_str() {
-        "git" => git(cmd),
-        "railway" => railway(cmd, env),
-        _ => paths(cmd),
+/// The target of the operation that caused a stop, and the command it belongs to
+/// (payload operations come before the command that sent them).
+pub fn for_operation<'o>(
+    index: Option<usize>,
+    ops: &'o [Operation],
+    rules: &RuleSet,
+    env: &Env,
+    settings: &Settings,
+) -> (Target, Option<&'o Command>) {
+    let index = index.unwrap_or(0).min(ops.len().saturating_sub(1));
+    let cmd = ops.get(index..).unwrap_or_default().iter().find_map(Operation::as_command);
+    let mut t = match ops.get(index) {
+        Some(Operation::Http(h)) => http(h),
+        Some(Operation::Api(a)) => api(a),
+        Some(Operation::Unjudged(u)) if cmd.is_none() => Target { summary: u.destination.clone(), ..Target::default() },
+        _ => match cmd {
+            Some(c) => command(c, &rules.packs[c.pack].spec.pack, env),
+            None => Target { summary: "unknown".into(), ..Target::default() },
+        },
     };
+    mark_production(&mut t, settings);
+    (t, cmd)
+}
+
+fn http(h: &HttpRequest) -> Target {
+    Target {
+        summary: format!("{} {}", h.method, h.url),
+        host: h.host.clone(),
+        method: Some(h.method.clone()),
+        url: Some(h.url.clone()),
+        ..Target::default()
+    }
+}
+
+/// An API call: its host and the resource ids in its arguments. Which project or
+/// environment a raw id belongs to cannot be known without asking the API.
+fn api(a: &ApiCall) -> Target {
+    let mut resources = Vec::new();
+    collect_ids(&a.args, &mut resources);
+    let mut t = Target {
+        summary: format!(
+            "{} on {}{}",
+            a.operation,
+            a.host.as_deref().unwrap_or("the service's API"),
+            if resources.is_empty() { String::new() } else { format!(" ({})", resources.join(", ")) }
+        ),
+        host: a.host.clone(),
+        resources,
+        ..Target::default()
+    };
+    t.notes.push(format!(
+        "{} names resources by id only; guard cannot tell which project or environment they belong to, and the \
+         credential sent may reach every project (an account token does)",
+        a.surface
+    ));
+    t
+}
+
+fn collect_ids(v: &serde_json::Value, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                if (k == "id" || k.ends_with("Id")) && (v.is_string() || v.is_number()) {
+                    out.push(format!("{k}: {}", v.as_str().map_or_else(|| v.to_string(), str::to_string)));
+                } else {
+                    collect_ids(v, out);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|i| collect_ids(i, out)),
+        _ => {}
+    }
+}
+
+fn command(cmd: &Command, pack: &str, env: &Env) -> Target {
+    match (pack, cmd.program.as_str()) {
+        (_, "git") => git(cmd),
+        (_, "railway") => railway(cmd, env),
+        ("filesystem", _) => paths(cmd),
+        _ => Target {
+            summary: format!("{} {}", cmd.program, cmd.path_string()).trim_end().to_string(),
+            ..Target::default()
+        },
+    }
+}
+
+fn mark_production(t: &mut Target, settings: &Settings) {
     // "production (e2)": the name, not the id, is what patterns describe
     let env_name = t.environment.as_deref().map(|e| e.split(" (").next().unwrap_or(e));
     let host = t.host.clone().or_else(|| t.remote_url.as_deref().and_then(url_host));
@@ -86,7 +191,6 @@ pub fn resolve(cmd: &Command, env: &Env, settings: &Settings) -> Target {
     if t.production {
         t.summary = format!("PRODUCTION: {}", t.summary);
     }
-    t
 }
 
 /// File-system tools: every operand as an absolute path (`dd`: its `of=`).

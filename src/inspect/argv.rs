@@ -25,6 +25,7 @@ pub fn normalize(program: &str, root: &NodeSpec, unknown: UnknownPolicy, words: 
             class: root.class,
             operation: root.operation.as_deref().map(String::from),
             inspector: root.inspector.as_deref().map(String::from),
+            runs: root.runs.clone(),
             options: Vec::new(),
             operands: Vec::new(),
             words: words.to_vec(),
@@ -108,7 +109,9 @@ impl<'g> Parser<'g> {
                 continue;
             }
             self.operand(word, false);
-            if self.node().trailing_command || !self.syntax.permute {
+            let node = self.node();
+            let trailing = node.trailing_command && self.cmd.operands.len() > node.trailing_after;
+            if trailing || !self.syntax.permute {
                 // everything after the first operand belongs to it
                 for rest in &words[i..] {
                     self.operand(rest, false);
@@ -140,6 +143,7 @@ impl<'g> Parser<'g> {
                 if child.inspector.is_some() {
                     self.cmd.inspector = child.inspector.as_deref().map(String::from);
                 }
+                self.cmd.runs = child.runs.clone();
                 self.subcommand_expected = !child.subcommands.is_empty();
                 self.unknown = child.unknown.unwrap_or(self.unknown);
                 self.refresh_visible();
@@ -164,7 +168,15 @@ impl<'g> Parser<'g> {
         {
             self.cmd.dir = join_dir(&self.cmd.dir, dir);
         }
-        self.cmd.options.push(OptionUse { name: spec.name.to_string(), value, negated, multiple: spec.multiple });
+        let inert =
+            spec.inert || (spec.header && value.as_deref().is_some_and(crate::inspect::unwrap::header_is_inert));
+        self.cmd.options.push(OptionUse {
+            name: spec.name.to_string(),
+            value,
+            negated,
+            multiple: spec.multiple,
+            inert,
+        });
     }
 
     /// `body` is the text after the dashes. Returns whether `next` was consumed.

@@ -103,7 +103,8 @@ fn apply_push_config(cmd: &mut Command, words: &[String], ctx: &Ctx) {
     }
     for (on, name) in [(mirror, "mirror"), (force, "force")] {
         if on {
-            cmd.options.insert(0, OptionUse { name: name.into(), value: None, negated: false, multiple: false });
+            cmd.options
+                .insert(0, OptionUse { name: name.into(), value: None, negated: false, multiple: false, inert: false });
         }
     }
 }

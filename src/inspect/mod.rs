@@ -13,6 +13,7 @@
 //! - [`sql`]: psql, mysql, sqlite3, mongosh, redis-cli → statements that destroy.
 //! - [`shell`]: shell command strings → simple commands.
 //! - [`payload`]: files and stdin, read bounded.
+//! - [`unwrap`]: wrappers (`sudo`, `env`, `bash -c`, `ssh host cmd`…) → the command they run.
 
 pub mod api;
 pub mod argv;
@@ -22,6 +23,7 @@ pub mod http;
 pub mod payload;
 pub mod shell;
 pub mod sql;
+pub mod unwrap;
 
 use crate::invocation::Invocation;
 use crate::operation::{Command, Operation, Unjudged};
@@ -41,14 +43,44 @@ pub struct Ctx<'a> {
     pub env: &'a Env,
 }
 
+/// How deep wrappers may nest (`sudo env bash -c "timeout 5 …"`) before guard stops
+/// looking and asks a person.
+pub const MAX_NESTING: usize = 8;
+
 /// The operations one invocation performs. A program no pack covers yields none.
-pub fn inspect(rules: &RuleSet, inv: &Invocation, ctx: &Ctx) -> Vec<Operation> {
-    let Some(cmd) = command(rules, &inv.program, &inv.words, ctx.cwd) else { return Vec::new() };
+/// Packs for the commands wrappers run are added to `rules` as they are met.
+pub fn inspect(rules: &mut RuleSet, inv: &Invocation, ctx: &Ctx) -> Vec<Operation> {
+    inspect_argv(rules, &inv.program, &inv.words, ctx, 0)
+}
+
+/// The operations of `program` run with `words`, at wrapper nesting `depth`.
+pub(crate) fn inspect_argv(
+    rules: &mut RuleSet,
+    program: &str,
+    words: &[String],
+    ctx: &Ctx,
+    depth: usize,
+) -> Vec<Operation> {
+    if depth > MAX_NESTING {
+        return vec![Operation::Unjudged(Unjudged {
+            destination: program.to_string(),
+            reason: "commands are nested too deeply to judge".into(),
+        })];
+    }
+    if let Some(ops) = unwrap::shell_builtin(rules, program, words, ctx, depth) {
+        return ops;
+    }
+    rules.add_program(program);
+    let Some(cmd) = command(rules, program, words, ctx.cwd) else { return Vec::new() };
     let cmd = match cmd.program.as_str() {
-        "git" => git::resolve(rules, cmd, &inv.words, ctx),
+        "git" => git::resolve(rules, cmd, words, ctx),
         _ => cmd,
     };
     let mut ops = payload_operations(rules, &cmd, ctx);
+    ops.extend(unwrap::unknown_value(&cmd));
+    if let Some(runs) = cmd.runs.clone() {
+        ops.extend(unwrap::inner(rules, &cmd, &runs, ctx, depth));
+    }
     ops.push(Operation::Command(cmd));
     ops
 }

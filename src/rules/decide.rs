@@ -48,6 +48,8 @@ pub struct Stop {
     pub operation: Option<String>,
     /// Other rules that matched too.
     pub also: Vec<String>,
+    /// Which of the judged operations caused the stop (its target is the one shown).
+    pub op_index: Option<usize>,
 }
 
 impl Decision {
@@ -72,7 +74,8 @@ pub fn decide(rules: &RuleSet, ops: &[Operation], facts: &dyn Facts) -> Result<D
     let patterns = PatternCache::default();
     let mut stops: Vec<Stop> = Vec::new();
     let mut concerned = Vec::new();
-    for op in ops {
+    for (op_index, op) in ops.iter().enumerate() {
+        let before = stops.len();
         match op {
             Operation::Command(cmd) => stops.extend(unknown_stops(rules, cmd)),
             Operation::Unjudged(u) => stops.push(unjudged_stop(u)),
@@ -101,8 +104,12 @@ pub fn decide(rules: &RuleSet, ops: &[Operation], facts: &dyn Facts) -> Result<D
                     source: rule.source.to_string(),
                     operation: op.operation_id().map(String::from),
                     also: Vec::new(),
+                    op_index: None,
                 });
             }
+        }
+        for s in &mut stops[before..] {
+            s.op_index = Some(op_index);
         }
     }
     Ok(strictest(stops).map_or(Decision::Allow { concerned }, Decision::Stop))
@@ -138,11 +145,12 @@ fn unjudged_stop(u: &crate::operation::Unjudged) -> Stop {
     Stop {
         kind: StopKind::Confirm,
         rule: "guard.payload-unjudged".into(),
-        reason: format!("guard could not judge what {} would receive: {}", u.destination, u.reason),
+        reason: format!("guard cannot judge {}: {}", u.destination, u.reason),
         severity: Severity::High,
         source: "built in".into(),
         operation: None,
         also: Vec::new(),
+        op_index: None,
     }
 }
 
@@ -190,6 +198,7 @@ fn unknown_stops(rules: &RuleSet, cmd: &Command) -> Vec<Stop> {
             source: format!("{} (unknown: confirm)", pack.file),
             operation: cmd.operation.clone(),
             also: Vec::new(),
+            op_index: None,
         });
     }
     out

@@ -26,12 +26,16 @@ pub fn program_names() -> impl Iterator<Item = &'static str> {
     PROGRAMS.iter().map(|(name, _)| *name)
 }
 
+pub(super) fn pack(i: usize) -> LoadedPack {
+    LoadedPack { file: Cow::Borrowed(PACKS[i].file), spec: Cow::Borrowed(&PACKS[i].spec) }
+}
+
 pub(super) fn load(indexes: impl Iterator<Item = usize>) -> RuleSet {
-    RuleSet {
-        packs: indexes
-            .map(|i| LoadedPack { file: Cow::Borrowed(PACKS[i].file), spec: Cow::Borrowed(&PACKS[i].spec) })
-            .collect(),
+    let mut set = RuleSet::default();
+    for i in indexes {
+        set.add_builtin(i);
     }
+    set
 }
 #[cfg(test)]
 mod tests {

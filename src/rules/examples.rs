@@ -25,14 +25,14 @@ pub struct Report {
 pub fn judge_example(line: &str) -> Result<Decision, String> {
     let words = shell_split(line).ok_or("not a valid command line")?;
     let inv = Invocation::new(words.into_iter().map(OsString::from).collect());
-    let rules = RuleSet::for_program(&inv.program);
+    let mut rules = RuleSet::for_program(&inv.program);
     let ctx = Ctx {
         cwd: Path::new("/nonexistent/guard-example"),
         real_binary: None,
         sources: &FixedSources::default(),
         env: &Env::fixed(Default::default()),
     };
-    let ops = inspect::inspect(&rules, &inv, &ctx);
+    let ops = inspect::inspect(&mut rules, &inv, &ctx);
     decide(&rules, &ops, &NoFiles).map_err(|e| e.to_string())
 }
 

@@ -74,6 +74,7 @@ static NO_COMMAND: std::sync::LazyLock<Command> = std::sync::LazyLock::new(|| Co
     class: super::schema::Class::Safe,
     operation: None,
     inspector: None,
+    runs: None,
     options: Vec::new(),
     operands: Vec::new(),
     words: Vec::new(),

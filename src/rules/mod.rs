@@ -29,17 +29,36 @@ pub struct LoadedPack {
     pub spec: Cow<'static, PackFile>,
 }
 
-/// The packs that judge one invocation.
+/// The packs that judge one invocation. Packs are only ever appended (a wrapper's
+/// inner command may need another program's pack), so indexes stay valid.
 #[derive(Debug, Default)]
 pub struct RuleSet {
     pub packs: Vec<LoadedPack>,
+    /// Which built-in packs are loaded (indexes into `embedded::PACKS`).
+    builtin: Vec<usize>,
 }
 
 impl RuleSet {
     /// The packs an invocation of `program` needs: the pack that defines it and every
     /// pack whose rules name operations it can produce.
     pub fn for_program(program: &str) -> RuleSet {
-        embedded::load(embedded::packs_for_program(program))
+        let mut set = RuleSet::default();
+        set.add_program(program);
+        set
+    }
+
+    /// Loads the packs `program` needs, if they are not loaded yet.
+    pub fn add_program(&mut self, program: &str) {
+        for i in embedded::packs_for_program(program) {
+            self.add_builtin(i);
+        }
+    }
+
+    fn add_builtin(&mut self, i: usize) {
+        if !self.builtin.contains(&i) {
+            self.builtin.push(i);
+            self.packs.push(embedded::pack(i));
+        }
     }
 
     /// Every built-in pack (for `guard rules test`/`list`, not the hot path).

@@ -89,6 +89,9 @@ pub struct PackFile {
     /// decides for this pack's programs.
     #[serde(default)]
     pub unknown: UnknownPolicy,
+    /// Package names (npm, PyPI…) → the program they provide, for package runners.
+    #[serde(default)]
+    pub packages: Named<Text>,
     /// Environment variables that select what a command targets (e.g. `RAILWAY_TOKEN`).
     /// They are part of the request fingerprint; nothing else from the environment is.
     #[serde(default)]
@@ -201,6 +204,10 @@ pub struct NodeSpec {
     /// (`railway run -- CMD`); it is not parsed as options of this one.
     #[serde(default)]
     pub trailing_command: bool,
+    /// With `trailing_command`: this many operands (and any options among them) come
+    /// first (`ssh [opts] host [opts] CMD…`: 1).
+    #[serde(default)]
+    pub trailing_after: usize,
     /// The payload inspector that reads what this command sends (`http`, `psql`,
     /// `graphql`…), inherited by subcommands. See `inspect::payloads`.
     #[serde(default)]
@@ -240,6 +247,16 @@ pub struct Runs {
     /// Arguments come from stdin as well (`xargs`): what runs is not fully known.
     #[serde(default)]
     pub args_from_stdin: bool,
+    /// With this option in effect the shell words are an argv after all (`watch -x`).
+    #[serde(default)]
+    pub argv_option: Option<Text>,
+    /// With this option in effect nothing runs (`bash -n`: syntax check only).
+    #[serde(default)]
+    pub noexec_option: Option<Text>,
+    /// The first inner word is a package to run (`npx @railway/cli`): its name maps to
+    /// the program it provides through the pack's `packages:` table.
+    #[serde(default)]
+    pub package: bool,
     /// The command runs on another machine (`ssh`, `kubectl exec`): named in the target.
     #[serde(default)]
     pub remote: bool,
@@ -280,6 +297,14 @@ pub struct OptionSpec {
     /// The value is a directory the command then works in (`git -C dir`).
     #[serde(default)]
     pub changes_dir: bool,
+    /// The value cannot change what the command destroys (a user agent, a timeout):
+    /// a value guard cannot know before the command runs is fine here.
+    #[serde(default)]
+    pub inert: bool,
+    /// The value is an HTTP header: an unknown value is fine when the header's name is
+    /// known and it is not one that changes the method or how the body is read.
+    #[serde(default)]
+    pub header: bool,
 }
 
 impl OptionSpec {
@@ -313,6 +338,8 @@ impl OptionSpec {
                     "global" => spec.global = true,
                     "dir" => spec.changes_dir = true,
                     "multiple" => spec.multiple = true,
+                    "inert" => spec.inert = true,
+                    "header" => spec.header = true,
                     other => return Err(format!("unknown option attribute `{other}` in `{text}`")),
                 }
             }

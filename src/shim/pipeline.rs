@@ -29,7 +29,7 @@ pub struct Judgement {
 /// Shim mode. Returns an exit code only when the command was not exec'd.
 pub fn run(argv: Vec<OsString>) -> Result<u8, GuardError> {
     let inv = Invocation::new(argv);
-    let rules = RuleSet::for_program(&inv.program);
+    let mut rules = RuleSet::for_program(&inv.program);
     // search by the basename: argv[0] may be the shim's own path
     let real = resolve::real_binary(
         OsStr::new(&inv.program),
@@ -41,7 +41,7 @@ pub fn run(argv: Vec<OsString>) -> Result<u8, GuardError> {
     let env = Env::process();
     let ctx =
         Ctx { cwd: cwd.as_deref().unwrap_or(Path::new("")), real_binary: Some(&real), sources: &sources, env: &env };
-    let judgement = judge(&rules, &inv, &ctx)?;
+    let judgement = judge(&mut rules, &inv, &ctx)?;
     match &judgement.decision {
         // the program gets exactly the stdin bytes guard judged, if it read any
         Decision::Allow { .. } => Err(exec(&ExecPlan { path: real, argv: inv.argv, stdin: sources.stdin_read() })),
@@ -56,7 +56,7 @@ pub fn run(argv: Vec<OsString>) -> Result<u8, GuardError> {
 }
 
 /// Inspect and decide. Shared by the shim, `guard exec` and `guard check`.
-pub fn judge(rules: &RuleSet, inv: &Invocation, ctx: &Ctx) -> Result<Judgement, GuardError> {
+pub fn judge(rules: &mut RuleSet, inv: &Invocation, ctx: &Ctx) -> Result<Judgement, GuardError> {
     if inv.oversized() && rules.program(&inv.program).is_some() {
         return Ok(Judgement { ops: Vec::new(), decision: Decision::Stop(oversized()) });
     }
@@ -99,6 +99,7 @@ fn oversized() -> Stop {
         source: "built in".into(),
         operation: None,
         also: Vec::new(),
+        op_index: None,
     }
 }
 

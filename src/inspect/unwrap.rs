@@ -1,0 +1,370 @@
+//! Commands that run other commands: the inner command is judged in their place.
+//!
+//! `sudo`, `env`, `timeout`, `nohup`, `xargs`… run an argv; `bash -c`, `su -c`,
+//! `watch`, `ssh host …` run a shell string; `bash` with no string runs a script file
+//! or stdin; `npx @railway/cli …` runs the program a package provides. The pack says
+//! which (`runs:` on the grammar node); this module finds the inner command and hands
+//! it back to [`super::inspect_argv`], so every rule applies at any depth.
+//!
+//! Words from a shell string whose value cannot be known before it runs (`$TOKEN`,
+//! `$(…)`) reach the grammar marked with [`UNKNOWN`]. A marked word where it decides
+//! what a command destroys (an operand, an option that is not inert) on a command that
+//! can destroy is unjudged: it needs a person.
+
+use super::payload::{Payload, Sources};
+use super::shell::{self, SimpleCommand, Stdin, Word};
+use super::{Ctx, MAX_NESTING, inspect_argv};
+use crate::invocation::program_name;
+use crate::operation::{Command, Operation, Unjudged};
+use crate::rules::RuleSet;
+use crate::rules::schema::{Class, Runs};
+use crate::target::Env;
+use std::ffi::OsStr;
+use std::path::Path;
+
+/// Prefixes a word whose value guard cannot know (followed by the word as written).
+pub const UNKNOWN: char = '\u{E000}';
+
+/// Headers whose value changes the request's method or how its body is read.
+const SIGNIFICANT_HEADERS: &[&str] =
+    &["x-http-method-override", "x-http-method", "x-method-override", "content-type", "content-encoding"];
+
+/// A header (`Name: value`) whose name is known and harmless, so its value (a token,
+/// say) cannot change what the request does.
+pub fn header_is_inert(header: &str) -> bool {
+    let Some((name, _)) = header.split_once(':') else { return false };
+    let name = name.trim().to_ascii_lowercase();
+    !name.contains(UNKNOWN) && !name.is_empty() && !SIGNIFICANT_HEADERS.contains(&name.as_str())
+}
+
+/// The inner command(s) of a wrapper, judged.
+pub fn inner(rules: &mut RuleSet, cmd: &Command, runs: &Runs, ctx: &Ctx, depth: usize) -> Vec<Operation> {
+    let operands: Vec<&str> = cmd.operands.iter().map(|o| o.text.as_str()).collect();
+    if runs.noexec_option.as_deref().is_some_and(|o| cmd.option_in_effect(o)) {
+        return Vec::new();
+    }
+    let here = || format!("{} {}", cmd.program, cmd.path_string()).trim_end().to_string();
+    if let Some(opt) = runs.shell_option.as_deref()
+        && cmd.option_in_effect(opt)
+    {
+        let text = if runs.shell_in_value { cmd.option_values(opt).last().copied() } else { operands.first().copied() };
+        return match text {
+            Some(t) => shell_string(rules, t, ctx, depth),
+            None => vec![unjudged(&here(), "the command string is missing")],
+        };
+    }
+    if let Some(at) = runs.shell_words_at {
+        let words = operands.get(at..).unwrap_or_default();
+        if runs.argv_option.as_deref().is_some_and(|o| cmd.option_in_effect(o)) {
+            return argv(rules, cmd, runs, words, ctx, depth);
+        }
+        // an ssh with no command is an interactive session
+        return if words.is_empty() { Vec::new() } else { shell_string(rules, &words.join(" "), ctx, depth) };
+    }
+    if let Some(at) = runs.argv_at {
+        let mut words: Vec<&str> = operands.get(at..).unwrap_or_default().to_vec();
+        let split = split_strings(cmd);
+        let split_refs: Vec<&str> = split.iter().map(String::as_str).collect();
+        words.splice(0..0, split_refs);
+        return argv(rules, cmd, runs, &words, ctx, depth);
+    }
+    let reads_stdin = operands.is_empty() || cmd.option_in_effect("s");
+    if runs.stdin_script && reads_stdin {
+        return match ctx.sources.stdin() {
+            None => Vec::new(), // a person at an interactive shell
+            Some(Payload::Bytes(b)) => shell_string(rules, &String::from_utf8_lossy(&b), ctx, depth),
+            Some(Payload::Unreadable(reason)) => vec![unjudged(&here(), &format!("the script on stdin: {reason}"))],
+        };
+    }
+    if runs.script_file
+        && let Some(file) = operands.first()
+    {
+        return match ctx.sources.file(&cmd.dir, file) {
+            Payload::Bytes(b) => shell_string(rules, &String::from_utf8_lossy(&b), ctx, depth),
+            Payload::Unreadable(reason) => vec![unjudged(&here(), &format!("the script {file}: {reason}"))],
+        };
+    }
+    Vec::new()
+}
+
+/// `env -S 'a b'`: the string is split into leading words of the inner command.
+fn split_strings(cmd: &Command) -> Vec<String> {
+    cmd.option_values("split-string").iter().flat_map(|s| shell_words::split(s).unwrap_or_default()).collect()
+}
+
+/// An inner argv: skip `NAME=value` words if the wrapper takes them, map a package to
+/// its program, judge it.
+fn argv(rules: &mut RuleSet, cmd: &Command, runs: &Runs, words: &[&str], ctx: &Ctx, depth: usize) -> Vec<Operation> {
+    let mut words = words;
+    let mut assignments = Vec::new();
+    if runs.skip_assignments {
+        while let Some((first, rest)) = words.split_first() {
+            match first.split_once('=') {
+                Some((name, value)) if is_name(name) => {
+                    assignments.push((name.to_string(), value.to_string()));
+                    words = rest;
+                }
+                _ => break,
+            }
+        }
+    }
+    let Some((first, args)) = words.split_first() else { return Vec::new() };
+    if first.starts_with(UNKNOWN) {
+        return vec![unjudged(&cmd.program, &format!("the command `{}` is only known when it runs", shown(first)))];
+    }
+    let program = if runs.package { package_program(rules, first) } else { program_name(OsStr::new(first)) };
+    let env = ctx.env.with(&assignments);
+    let inner_ctx = Ctx { env: &env, ..*ctx };
+    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    let mut ops = inspect_argv(rules, &program, &args, &inner_ctx, depth + 1);
+    if runs.args_from_stdin
+        && ops.iter().any(|o| o.as_command().is_some_and(|c| c.class == Class::Destroy && c.program == program))
+    {
+        ops.push(unjudged(
+            &cmd.program,
+            &format!("{} adds arguments read from its input to `{program}`, which can destroy", cmd.program),
+        ));
+    }
+    ops
+}
+
+/// The program a package provides: the pack's `packages:` table, else the package's
+/// own name without scope or version (`@scope/tool@1.2` → `tool`).
+fn package_program(rules: &RuleSet, spec: &str) -> String {
+    let without_version = match spec.rfind('@') {
+        Some(i) if i > 0 => &spec[..i],
+        _ => spec,
+    };
+    for pack in rules.packs.iter() {
+        if let Some(program) = pack.spec.packages.get(without_version) {
+            return program.to_string();
+        }
+    }
+    without_version.rsplit('/').next().unwrap_or(without_version).to_string()
+}
+
+/// A shell string: every simple command it runs, judged.
+pub fn shell_string(rules: &mut RuleSet, text: &str, ctx: &Ctx, depth: usize) -> Vec<Operation> {
+    if depth >= MAX_NESTING {
+        return vec![unjudged("a shell string", "commands are nested too deeply")];
+    }
+    match shell::parse(text, ctx.cwd) {
+        Err(e) => vec![unjudged("a shell string", &format!("it cannot be parsed: {e}"))],
+        Ok(script) => script.commands.iter().flat_map(|c| simple_command(rules, c, ctx, depth)).collect(),
+    }
+}
+
+fn simple_command(rules: &mut RuleSet, sc: &SimpleCommand, ctx: &Ctx, depth: usize) -> Vec<Operation> {
+    let Some(first) = sc.argv.first() else { return Vec::new() };
+    let program = match first {
+        Word::Known(name) => program_name(OsStr::new(name)),
+        Word::Unknown { text } => {
+            return vec![unjudged("a shell string", &format!("the command `{text}` is only known when it runs"))];
+        }
+    };
+    let words: Vec<String> = sc.argv[1..].iter().map(word_text).collect();
+    let stdin = match &sc.stdin {
+        Stdin::Inherited => ctx.sources.stdin(),
+        Stdin::Pipe => Some(Payload::Unreadable("it comes from another command in the pipeline".into())),
+        Stdin::Text(Word::Known(body)) => Some(Payload::Bytes(body.clone().into_bytes())),
+        Stdin::Text(Word::Unknown { .. }) => {
+            Some(Payload::Unreadable("the heredoc holds values only known at run time".into()))
+        }
+        Stdin::File(Word::Known(path)) => Some(ctx.sources.file(ctx.cwd, path)),
+        Stdin::File(Word::Unknown { text }) => {
+            Some(Payload::Unreadable(format!("the file `{text}` is only known at run time")))
+        }
+    };
+    let sources = WithStdin { inner: ctx.sources, stdin };
+    let assignments: Vec<(String, String)> = sc
+        .assignments
+        .iter()
+        .filter_map(|(name, w)| match w {
+            Word::Known(v) => Some((name.clone(), v.clone())),
+            Word::Unknown { .. } => None,
+        })
+        .collect();
+    let env = ctx.env.with(&assignments);
+    let inner_ctx = Ctx { sources: &sources, env: &env, ..*ctx };
+    inspect_argv(rules, &program, &words, &inner_ctx, depth + 1)
+}
+
+fn word_text(w: &Word) -> String {
+    match w {
+        Word::Known(s) => s.clone(),
+        Word::Unknown { text } => format!("{UNKNOWN}{text}"),
+    }
+}
+
+/// A word as written, without the unknown marker.
+pub fn shown(word: &str) -> &str {
+    word.strip_prefix(UNKNOWN).unwrap_or(word)
+}
+
+/// A value only known at run time where it decides what `cmd` destroys.
+pub fn unknown_value(cmd: &Command) -> Option<Operation> {
+    if cmd.class != Class::Destroy {
+        return None;
+    }
+    let operand = cmd.operands.iter().map(|o| o.text.as_str()).find(|t| t.contains(UNKNOWN));
+    let option =
+        cmd.options.iter().filter(|o| !o.inert).find_map(|o| o.value.as_deref().filter(|v| v.contains(UNKNOWN)));
+    let word = operand.or(option)?;
+    Some(unjudged(
+        &cmd.program,
+        &format!("`{}` is only known when the command runs, and {} can destroy", shown(word), cmd.program),
+    ))
+}
+
+fn unjudged(destination: &str, reason: &str) -> Operation {
+    Operation::Unjudged(Unjudged { destination: destination.to_string(), reason: reason.to_string() })
+}
+
+fn is_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// Sources with the stdin a shell string gives one of its commands.
+struct WithStdin<'a> {
+    inner: &'a dyn Sources,
+    stdin: Option<Payload>,
+}
+
+impl Sources for WithStdin<'_> {
+    fn file(&self, dir: &Path, name: &str) -> Payload {
+        self.inner.file(dir, name)
+    }
+    fn stdin(&self) -> Option<Payload> {
+        self.stdin.clone()
+    }
+}
+
+/// `command`, `builtin` and `exec` are shell builtins that run their argument words.
+pub fn shell_builtin(
+    rules: &mut RuleSet,
+    program: &str,
+    words: &[String],
+    ctx: &Ctx,
+    depth: usize,
+) -> Option<Vec<Operation>> {
+    let mut rest = words;
+    match program {
+        "command" => {
+            while let Some((first, tail)) = rest.split_first() {
+                match first.as_str() {
+                    "-p" => rest = tail,
+                    // `command -v name` only looks the name up
+                    "-v" | "-V" => return Some(Vec::new()),
+                    "--" => {
+                        rest = tail;
+                        break;
+                    }
+                    _ => break,
+                }
+            }
+        }
+        "builtin" => {}
+        "exec" => {
+            while let Some((first, tail)) = rest.split_first() {
+                match first.as_str() {
+                    "-c" | "-l" | "-cl" | "-lc" => rest = tail,
+                    "-a" => rest = tail.get(1..).unwrap_or_default(),
+                    "--" => {
+                        rest = tail;
+                        break;
+                    }
+                    _ => break,
+                }
+            }
+        }
+        _ => return None,
+    }
+    let (first, args) = rest.split_first()?;
+    Some(inspect_argv(rules, &program_name(OsStr::new(first)), args, ctx, depth + 1))
+}
+
+impl Env {
+    /// This environment with `NAME=value` assignments applied on top.
+    pub fn with(&self, assignments: &[(String, String)]) -> Env {
+        let mut env = self.clone();
+        for (k, v) in assignments {
+            env.set(k, v);
+        }
+        env
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::decide::Decision;
+    use crate::rules::examples::judge_example;
+
+    fn rule(line: &str) -> String {
+        match judge_example(line).unwrap() {
+            Decision::Allow { .. } => "allow".into(),
+            Decision::Stop(s) => s.rule,
+        }
+    }
+
+    #[test]
+    fn argv_wrappers_are_judged_by_what_they_run() {
+        assert_eq!(rule("sudo rm -rf /srv"), "filesystem.rm.recursive");
+        assert_eq!(rule("sudo -u deploy -E git push -f"), "git.push.force");
+        assert_eq!(rule("env -i PATH=/usr/bin HOME=/x git push --force"), "git.push.force");
+        assert_eq!(rule("env -S 'git push --force' origin"), "git.push.force");
+        assert_eq!(rule("timeout -k 5 30 railway volume delete -v data"), "railway-api.volume-delete");
+        assert_eq!(rule("nohup nice -n 10 ionice -c 3 rm -rf build2"), "filesystem.rm.recursive");
+        assert_eq!(rule("stdbuf -oL setsid -w strace -f -o /tmp/t rm -fr x"), "filesystem.rm.recursive");
+        assert_eq!(rule("/usr/bin/sudo /usr/bin/git push -f"), "git.push.force");
+        assert_eq!(rule("flock -w 5 /tmp/lock git push --mirror"), "git.push.mirror");
+        assert_eq!(rule("watch -x -n 5 rm -rf x"), "filesystem.rm.recursive");
+    }
+
+    #[test]
+    fn harmless_inner_commands_stay_allowed() {
+        for line in
+            ["sudo ls /root", "env FOO=1 git status", "timeout 5 git fetch", "nohup sleep 10", "xargs grep -l TODO"]
+        {
+            assert_eq!(rule(line), "allow", "{line}");
+        }
+        // a wrapper with nothing to run
+        assert_eq!(rule("env"), "allow");
+        assert_eq!(rule("sudo -l"), "allow");
+        assert_eq!(rule("ssh prod-host"), "allow");
+    }
+
+    #[test]
+    fn package_runners_map_packages_to_programs() {
+        assert_eq!(rule("npx @railway/cli volume delete -v data"), "railway-api.volume-delete");
+        assert_eq!(rule("npx -y @railway/cli@4.1.0 down"), "railway-api.deployment-remove");
+        assert_eq!(rule("bunx @railway/cli rm -y"), "railway-api.project-delete");
+        assert_eq!(rule("pnpm dlx @railway/cli variables rm KEY"), "railway-api.variable-delete");
+        assert_eq!(rule("npx @railway/cli status"), "allow");
+        // an npm option guard does not know could take the package's place
+        assert_eq!(rule("npx --frobnicate x @railway/cli down"), "wrappers.unknown-option");
+    }
+
+    #[test]
+    fn xargs_arguments_from_stdin_make_destroying_commands_unjudged() {
+        assert_eq!(rule("xargs rm"), "guard.payload-unjudged");
+        assert_eq!(rule("xargs -0 -n 10 git branch -D"), "git.branch.delete-unmerged");
+        assert_eq!(rule("xargs -I{} echo {}"), "allow");
+    }
+
+    #[test]
+    fn shell_builtins_that_run_words() {
+        assert_eq!(rule("command git push -f"), "git.push.force");
+        assert_eq!(rule("exec -a x rm -rf /srv"), "filesystem.rm.recursive");
+        assert_eq!(rule("command -v rm"), "allow");
+    }
+
+    #[test]
+    fn headers_with_known_harmless_names_are_inert() {
+        assert!(super::header_is_inert("Authorization: Bearer \u{e000}$TOKEN"));
+        assert!(!super::header_is_inert("X-HTTP-Method-Override: \u{e000}$M"));
+        assert!(!super::header_is_inert("\u{e000}$H: x"));
+        assert!(!super::header_is_inert("no colon"));
+    }
+}
