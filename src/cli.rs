@@ -12,8 +12,9 @@ use crate::rules::RuleSet;
 use crate::rules::decide::Decision;
 use crate::settings::Settings;
 use crate::shim::pipeline::{self, Judgement};
+use crate::state::StateDir;
 use crate::target::Env;
-use crate::{rules, supervise};
+use crate::{audit, confirm, rules, supervise};
 use clap::{Parser, Subcommand};
 use std::ffi::OsString;
 use std::io::Write;
@@ -50,14 +51,56 @@ enum Command {
     },
     /// Run a command (an agent, a shell) with guard's shims first on its PATH.
     Exec {
+        /// Stopped commands wait this many seconds for a person's approval instead of
+        /// exiting (a person is notified).
+        #[arg(long, value_name = "SECONDS", num_args = 0..=1, default_missing_value = "300")]
+        wait: Option<u64>,
         #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true, value_name = "CMD")]
         argv: Vec<OsString>,
+    },
+    /// List the requests waiting for a person's approval.
+    Pending {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Approve a stopped request (from your own terminal; asks you to type a word).
+    Approve {
+        /// The request id; without it, pick one from a list.
+        id: Option<String>,
+    },
+    /// Refuse a stopped request.
+    Deny { id: String },
+    /// Show the audit log, or verify its hash chain.
+    Log {
+        #[command(subcommand)]
+        command: Option<LogCommand>,
+        /// How many recent records to show.
+        #[arg(long, short = 'n', default_value_t = 50)]
+        limit: usize,
+        /// Only records of this request id.
+        #[arg(long)]
+        request: Option<String>,
+        /// Only records of this rule.
+        #[arg(long)]
+        rule: Option<String>,
+        /// Only records of this event (stopped, approved, grant_used, …).
+        #[arg(long)]
+        event: Option<String>,
+        /// Print the records as JSON lines.
+        #[arg(long)]
+        json: bool,
     },
     /// Inspect the rule packs.
     Rules {
         #[command(subcommand)]
         command: RulesCommand,
     },
+}
+
+#[derive(Subcommand, Debug)]
+enum LogCommand {
+    /// Check the hash chain and the head; names the first bad line.
+    Verify,
 }
 
 #[derive(Subcommand, Debug)]
@@ -84,7 +127,14 @@ pub fn run(argv: Vec<OsString>) -> Result<u8, GuardError> {
     };
     match cli.command {
         Command::Check { json, shell, stdin, argv } => check(json, shell, stdin, argv),
-        Command::Exec { argv } => supervise::run(argv),
+        Command::Exec { wait, argv } => supervise::run(argv, wait.map(|s| std::time::Duration::from_secs(s.min(3600)))),
+        Command::Pending { json } => confirm::approve::list(json),
+        Command::Approve { id } => confirm::approve::approve(id),
+        Command::Deny { id } => confirm::approve::deny(id),
+        Command::Log { command: Some(LogCommand::Verify), .. } => log_verify(),
+        Command::Log { command: None, limit, request, rule, event, json } => {
+            log_show(limit, request, rule, event, json)
+        }
         Command::Rules { command: RulesCommand::Test { verbose } } => rules::examples::run_all(verbose),
         Command::Rules { command: RulesCommand::List } => rules_list(),
         Command::Rules { command: RulesCommand::Programs } => {
@@ -155,6 +205,65 @@ fn check(json: bool, shell: Option<String>, stdin: Option<PathBuf>, argv: Vec<Os
             Ok(request::exit_code(stop))
         }
     }
+}
+
+fn log_verify() -> Result<u8, GuardError> {
+    let state = StateDir::open().map_err(|e| GuardError::Other(e.to_string()))?;
+    match audit::verify(&state).map_err(|e| GuardError::Other(e.to_string()))? {
+        audit::Verdict::Intact { records } => {
+            print_stdout(&format!("audit log intact: {records} records"));
+            Ok(0)
+        }
+        audit::Verdict::Broken { line, problem } => {
+            let place = if line == 0 { "the head".to_string() } else { format!("line {line}") };
+            print_stdout(&format!("audit log BROKEN at {place}: {problem}"));
+            Ok(1)
+        }
+    }
+}
+
+fn log_show(
+    limit: usize,
+    request: Option<String>,
+    rule: Option<String>,
+    event: Option<String>,
+    json: bool,
+) -> Result<u8, GuardError> {
+    let state = StateDir::open().map_err(|e| GuardError::Other(e.to_string()))?;
+    let all = audit::records(&state).map_err(|e| GuardError::Other(e.to_string()))?;
+    let wanted: Vec<&audit::Record> = all
+        .iter()
+        .filter(|r| {
+            request.as_deref().is_none_or(|id| r.request.as_deref().is_some_and(|x| x.eq_ignore_ascii_case(id)))
+        })
+        .filter(|r| rule.as_deref().is_none_or(|id| r.rule.as_deref().is_some_and(|x| x.split(',').any(|p| p == id))))
+        .filter(|r| event.as_deref().is_none_or(|e| serde_json::to_value(r.event).is_ok_and(|v| v == e)))
+        .collect();
+    let shown = &wanted[wanted.len().saturating_sub(limit)..];
+    let mut out = String::new();
+    for r in shown {
+        if json {
+            out.push_str(&serde_json::to_string(r).unwrap_or_default());
+        } else {
+            let argv: Vec<String> = r
+                .argv
+                .as_array()
+                .map(|a| a.iter().map(|x| x.as_str().unwrap_or("?").to_string()).collect())
+                .unwrap_or_default();
+            out.push_str(&format!(
+                "{}  {:<17} {:<9} {:<28} {}{}",
+                r.time,
+                serde_json::to_value(r.event).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default(),
+                r.request.as_deref().unwrap_or("-"),
+                r.rule.as_deref().unwrap_or("-"),
+                crate::display::sanitize(&shell_words::join(&argv)),
+                r.detail.as_deref().map(|d| format!("  ({})", crate::display::sanitize(d))).unwrap_or_default()
+            ));
+        }
+        out.push('\n');
+    }
+    print_stdout(out.trim_end());
+    Ok(0)
 }
 
 fn rules_list() -> Result<u8, GuardError> {

@@ -22,6 +22,9 @@ pub enum GuardError {
     NoHome(String),
     #[error("{0}")]
     Usage(String),
+    /// A person-only action attempted where no person can be asked.
+    #[error("{0}")]
+    Refused(String),
     #[error("{0}")]
     Other(String),
 }
@@ -36,6 +39,7 @@ impl GuardError {
             }
             GuardError::CannotExecute { .. } => exit::CANNOT_EXECUTE,
             GuardError::Usage(_) => exit::USAGE,
+            GuardError::Refused(_) => exit::DENIED,
             _ => exit::GUARD_ERROR,
         }
     }

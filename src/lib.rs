@@ -6,12 +6,17 @@
 //! - the shim's flow, top to bottom: [`shim::pipeline::run`].
 //! - how argv becomes operations: [`inspect`]; rules are matched in
 //!   [`rules::matcher`] and decided in [`rules::decide`].
+//! - what happens after a decision (grants used, requests recorded): [`enforce`];
+//!   approval by a person: [`confirm`]; the audit log: [`audit`].
 //! - the only `execv`: [`shim::exec`]; `guard exec`'s supervisor: [`supervise`].
 //! - the artifact contract: [`artifact`]; exit codes: [`exit`].
 
 pub mod artifact;
+pub mod audit;
 pub mod cli;
+pub mod confirm;
 pub mod display;
+pub mod enforce;
 pub mod error;
 pub mod exit;
 pub mod fingerprint;
@@ -23,6 +28,7 @@ pub mod request;
 pub mod rules;
 pub mod settings;
 pub mod shim;
+pub mod state;
 pub mod supervise;
 pub mod target;
 

@@ -22,6 +22,8 @@ pub enum Operation {
     /// A payload guard could not read or decode, bound for a destination that can
     /// destroy: never judged by a part, so it needs a person.
     Unjudged(Unjudged),
+    /// A command that would change guard itself: denied.
+    Protected(Protected),
 }
 
 impl Operation {
@@ -78,6 +80,12 @@ pub struct SqlStatement {
     pub kind: String,
     /// The statement, shortened for display.
     pub excerpt: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Protected {
+    pub program: String,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

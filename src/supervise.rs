@@ -7,12 +7,12 @@
 //! stay in its process tree; approval (a later issue) reads that tree from the OS to
 //! refuse approvals made from inside an agent session.
 
+use crate::enforce::{Judged, Outcome, enforce};
 use crate::error::GuardError;
 use crate::inspect::Ctx;
 use crate::inspect::payload::RealSources;
 use crate::invocation::Invocation;
 use crate::rules::RuleSet;
-use crate::rules::decide::Decision;
 use crate::shim::pipeline;
 use crate::target::Env;
 use nix::libc;
@@ -36,7 +36,8 @@ const FORWARDED: &[Signal] = &[
     Signal::SIGWINCH,
 ];
 
-pub fn run(argv: Vec<OsString>) -> Result<u8, GuardError> {
+/// `wait`: the session's stopped commands wait this long for a person (`--wait`).
+pub fn run(argv: Vec<OsString>, wait: Option<std::time::Duration>) -> Result<u8, GuardError> {
     let inv = Invocation::new(argv);
     let mut rules = RuleSet::for_program(&inv.program);
     let real = pipeline::find_real(&inv.argv[0])?;
@@ -45,12 +46,21 @@ pub fn run(argv: Vec<OsString>) -> Result<u8, GuardError> {
     let env = Env::process();
     let ctx = Ctx { cwd: &cwd, real_binary: Some(&real), sources: &sources, env: &env };
     let judgement = pipeline::judge(&mut rules, &inv, &ctx)?;
-    if let Decision::Stop(stop) = &judgement.decision {
-        return pipeline::stopped(stop, &inv, &judgement.ops, &rules, &ctx, &sources.digests());
+    let outcome = enforce(&Judged {
+        inv: &inv,
+        ops: &judgement.ops,
+        decision: &judgement.decision,
+        rules: &rules,
+        ctx: &ctx,
+        payload_sha256: &sources.digests(),
+        wait,
+    })?;
+    if let Outcome::Exit(code) = outcome {
+        return Ok(code);
     }
     let shims = shims_dir()?;
     let path = path_with_shims_first(&shims, std::env::var_os("PATH").as_deref());
-    supervise(&real, &inv.argv, &path, sources.stdin_read())
+    supervise(&real, &inv.argv, &path, sources.stdin_read(), wait)
 }
 
 /// The installed shims directory: `<prefix>/lib/guard/shims` beside
@@ -85,7 +95,13 @@ pub fn path_with_shims_first(shims: &Path, path: Option<&OsStr>) -> OsString {
     out
 }
 
-fn supervise(real: &Path, argv: &[OsString], path: &OsStr, stdin: Option<Vec<u8>>) -> Result<u8, GuardError> {
+fn supervise(
+    real: &Path,
+    argv: &[OsString],
+    path: &OsStr,
+    stdin: Option<Vec<u8>>,
+    wait: Option<std::time::Duration>,
+) -> Result<u8, GuardError> {
     #[cfg(target_os = "linux")]
     nix::sys::prctl::set_child_subreaper(true)
         .map_err(|e| GuardError::Other(format!("cannot become a child subreaper: {e}")))?;
@@ -99,6 +115,9 @@ fn supervise(real: &Path, argv: &[OsString], path: &OsStr, stdin: Option<Vec<u8>
     waited.thread_block().map_err(|e| GuardError::Other(format!("cannot block signals: {e}")))?;
     let mut command = std::process::Command::new(real);
     command.arg0(&argv[0]).args(&argv[1..]).env("PATH", path);
+    if let Some(w) = wait {
+        command.env("GUARD_WAIT", w.as_secs().to_string());
+    }
     if let Some(bytes) = stdin {
         // the child gets exactly the stdin bytes guard judged
         let file = crate::shim::exec::stdin_file(&bytes)

@@ -21,6 +21,7 @@ pub mod git;
 pub mod graphql;
 pub mod http;
 pub mod payload;
+pub mod protect;
 pub mod shell;
 pub mod sql;
 pub mod unwrap;
@@ -71,12 +72,19 @@ pub(crate) fn inspect_argv(
         return ops;
     }
     rules.add_program(program);
+    if program == crate::GUARD_NAME {
+        // guard itself is not a pack's program; only approving from a judged
+        // command concerns it
+        let cmd = guard_command(words, ctx);
+        return protect::check_command(&cmd, ctx).into_iter().collect();
+    }
     let Some(cmd) = command(rules, program, words, ctx.cwd) else { return Vec::new() };
     let cmd = match cmd.program.as_str() {
         "git" => git::resolve(rules, cmd, words, ctx),
         _ => cmd,
     };
     let mut ops = payload_operations(rules, &cmd, ctx);
+    ops.extend(protect::check_command(&cmd, ctx));
     ops.extend(unwrap::unknown_value(&cmd));
     if let Some(runs) = cmd.runs.clone() {
         ops.extend(unwrap::inner(rules, &cmd, &runs, ctx, depth));
@@ -101,6 +109,29 @@ fn payload_operations(rules: &RuleSet, cmd: &Command, ctx: &Ctx) -> Vec<Operatio
                 reason: format!("this guard has no `{other}` inspector"),
             })],
         },
+    }
+}
+
+/// `guard …` seen inside a judged command: its words as plain operands.
+fn guard_command(words: &[String], ctx: &Ctx) -> Command {
+    Command {
+        program: crate::GUARD_NAME.into(),
+        pack: usize::MAX,
+        path: Vec::new(),
+        class: crate::rules::schema::Class::Safe,
+        operation: None,
+        inspector: None,
+        runs: None,
+        options: Vec::new(),
+        operands: words
+            .iter()
+            .filter(|w| !w.starts_with('-'))
+            .map(|w| crate::operation::Operand { text: w.clone(), after_dashdash: false })
+            .collect(),
+        words: words.to_vec(),
+        unknowns: Vec::new(),
+        dir: ctx.cwd.to_path_buf(),
+        globals_end: 0,
     }
 }
 

@@ -12,7 +12,7 @@
 //! can destroy is unjudged: it needs a person.
 
 use super::payload::{Payload, Sources};
-use super::shell::{self, SimpleCommand, Stdin, Word};
+use super::shell::{self, RedirectKind, SimpleCommand, Stdin, Word};
 use super::{Ctx, MAX_NESTING, inspect_argv};
 use crate::invocation::program_name;
 use crate::operation::{Command, Operation, Unjudged};
@@ -186,7 +186,17 @@ fn simple_command(rules: &mut RuleSet, sc: &SimpleCommand, ctx: &Ctx, depth: usi
         .collect();
     let env = ctx.env.with(&assignments);
     let inner_ctx = Ctx { sources: &sources, env: &env, ..*ctx };
-    inspect_argv(rules, &program, &words, &inner_ctx, depth + 1)
+    let mut ops: Vec<Operation> = redirect_writes(sc, ctx).collect();
+    ops.extend(inspect_argv(rules, &program, &words, &inner_ctx, depth + 1));
+    ops
+}
+
+/// `> file` and `>> file` may not write guard's own files.
+fn redirect_writes<'a>(sc: &'a SimpleCommand, ctx: &'a Ctx) -> impl Iterator<Item = Operation> + 'a {
+    sc.redirects.iter().filter(|r| matches!(r.kind, RedirectKind::Write | RedirectKind::Append)).filter_map(|r| {
+        let target = word_text(&r.target);
+        super::protect::check_path("a shell redirection", &target, ctx.cwd, false, ctx)
+    })
 }
 
 fn word_text(w: &Word) -> String {

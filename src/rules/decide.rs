@@ -79,6 +79,16 @@ pub fn decide(rules: &RuleSet, ops: &[Operation], facts: &dyn Facts) -> Result<D
         match op {
             Operation::Command(cmd) => stops.extend(unknown_stops(rules, cmd)),
             Operation::Unjudged(u) => stops.push(unjudged_stop(u)),
+            Operation::Protected(p) => stops.push(Stop {
+                kind: StopKind::Deny,
+                rule: "guard.self-protection".into(),
+                reason: p.reason.clone(),
+                severity: Severity::Critical,
+                source: "built in".into(),
+                operation: None,
+                also: Vec::new(),
+                op_index: None,
+            }),
             _ => {}
         }
         let eval = Eval::new(op, facts, &patterns);

@@ -1,21 +1,20 @@
 //! The shim's whole flow, top to bottom:
-//! rules for the program → real binary → inspect → decide → exec, or stop.
+//! rules for the program → real binary → inspect → decide → enforce → exec, or stop.
 //!
 //! Nothing here writes a file or parses YAML on the way to an allowed exec.
 
 use super::exec::{ExecPlan, exec};
 use super::resolve;
+use crate::enforce::{Judged, Outcome, enforce};
 use crate::error::GuardError;
 use crate::inspect::payload::RealSources;
 use crate::inspect::{self, Ctx};
 use crate::invocation::Invocation;
 use crate::operation::Operation;
-use crate::request::{self, RequestInput};
 use crate::rules::RuleSet;
 use crate::rules::decide::{Decision, Stop, StopKind, decide};
 use crate::rules::matcher::RealFs;
 use crate::rules::schema::Severity;
-use crate::settings::Settings;
 use crate::target::Env;
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
@@ -42,17 +41,33 @@ pub fn run(argv: Vec<OsString>) -> Result<u8, GuardError> {
     let ctx =
         Ctx { cwd: cwd.as_deref().unwrap_or(Path::new("")), real_binary: Some(&real), sources: &sources, env: &env };
     let judgement = judge(&mut rules, &inv, &ctx)?;
-    match &judgement.decision {
+    let cwd = match (&cwd, judgement.decision.stop()) {
+        (Ok(dir), _) => dir.as_path(),
+        (Err(_), None) => Path::new(""),
+        // a stopped request is bound to its directory
+        (Err(e), Some(_)) => return Err(GuardError::NoCwd(std::io::Error::new(e.kind(), e.to_string()))),
+    };
+    let outcome = enforce(&Judged {
+        inv: &inv,
+        ops: &judgement.ops,
+        decision: &judgement.decision,
+        rules: &rules,
+        ctx: &Ctx { cwd, ..ctx },
+        payload_sha256: &sources.digests(),
+        wait: wait_from_env(),
+    })?;
+    match outcome {
         // the program gets exactly the stdin bytes guard judged, if it read any
-        Decision::Allow { .. } => Err(exec(&ExecPlan { path: real, argv: inv.argv, stdin: sources.stdin_read() })),
-        Decision::Stop(stop) => {
-            let cwd = match &cwd {
-                Ok(dir) => dir.as_path(),
-                Err(e) => return Err(GuardError::NoCwd(std::io::Error::new(e.kind(), e.to_string()))),
-            };
-            stopped(stop, &inv, &judgement.ops, &rules, &Ctx { cwd, ..ctx }, &sources.digests())
-        }
+        Outcome::Run => Err(exec(&ExecPlan { path: real, argv: inv.argv, stdin: sources.stdin_read() })),
+        Outcome::Exit(code) => Ok(code),
     }
+}
+
+/// `guard exec --wait` asks the commands of its session to wait for approval. This is
+/// a preference, not a permission: unsetting it only makes a stop exit at once.
+pub fn wait_from_env() -> Option<std::time::Duration> {
+    let secs: u64 = std::env::var("GUARD_WAIT").ok()?.parse().ok()?;
+    (secs > 0).then(|| std::time::Duration::from_secs(secs.min(3600)))
 }
 
 /// Inspect and decide. Shared by the shim, `guard exec` and `guard check`.
@@ -63,31 +78,6 @@ pub fn judge(rules: &mut RuleSet, inv: &Invocation, ctx: &Ctx) -> Result<Judgeme
     let ops = inspect::inspect(rules, inv, ctx);
     let decision = decide(rules, &ops, &RealFs)?;
     Ok(Judgement { ops, decision })
-}
-
-/// A stopped command: build the request, print the artifact, exit non-zero.
-pub fn stopped(
-    stop: &Stop,
-    inv: &Invocation,
-    ops: &[Operation],
-    rules: &RuleSet,
-    ctx: &Ctx,
-    payload_sha256: &[[u8; 32]],
-) -> Result<u8, GuardError> {
-    let settings = Settings::load()?;
-    let artifact = request::build(&RequestInput {
-        stop,
-        inv,
-        ops,
-        rules,
-        cwd: ctx.cwd,
-        real_binary: ctx.real_binary,
-        settings: &settings,
-        env: ctx.env,
-        payload_sha256,
-    });
-    request::emit(&artifact);
-    Ok(request::exit_code(stop))
 }
 
 fn oversized() -> Stop {

@@ -138,3 +138,109 @@ pub fn have(tool: &str) -> bool {
     }
     found
 }
+
+/// The unprivileged user `.ci/run` creates. Tests that depend on permissions, or on
+/// guard's state and settings under the passwd home, run as this user: as root they
+/// would prove nothing, and as the developer they would touch real state.
+pub struct TestUser {
+    pub name: String,
+    pub home: PathBuf,
+}
+
+static USER_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+impl TestUser {
+    /// None (skipped) outside CI; under CI (`GUARD_TEST_REQUIRE_ALL`) its absence fails.
+    pub fn get() -> Option<TestUser> {
+        let is_root = nix::unistd::geteuid().is_root();
+        let name = match std::env::var("GUARD_TEST_USER") {
+            Ok(n) if is_root => n,
+            _ => {
+                assert!(
+                    std::env::var_os("GUARD_TEST_REQUIRE_ALL").is_none(),
+                    "this test needs root and GUARD_TEST_USER (set by .ci/run)"
+                );
+                eprintln!("SKIPPED: run through .ci/run (root with GUARD_TEST_USER) to test as an unprivileged user");
+                return None;
+            }
+        };
+        let entry = nix::unistd::User::from_name(&name).unwrap().expect("GUARD_TEST_USER exists");
+        Some(TestUser { name, home: entry.dir })
+    }
+
+    /// Tests sharing the user's home run one at a time, from a clean state.
+    pub fn lock(&self) -> std::sync::MutexGuard<'static, ()> {
+        let guard = USER_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+        let _ = std::fs::remove_dir_all(self.home.join(".local/state/guard"));
+        let _ = std::fs::remove_dir_all(self.home.join(".config/guard"));
+        guard
+    }
+
+    pub fn write_config(&self, text: &str, mode: u32) -> PathBuf {
+        let dir = self.home.join(".config/guard");
+        std::fs::create_dir_all(&dir).unwrap();
+        let f = dir.join("config.yaml");
+        std::fs::write(&f, text).unwrap();
+        self.chown(&self.home.join(".config"));
+        std::fs::set_permissions(&f, std::os::unix::fs::PermissionsExt::from_mode(mode)).unwrap();
+        f
+    }
+
+    pub fn chown(&self, path: &Path) {
+        let st = Command::new("chown").args(["-R", &format!("{0}:{0}", self.name)]).arg(path).status().unwrap();
+        assert!(st.success());
+    }
+
+    pub fn state_dir(&self) -> PathBuf {
+        self.home.join(".local/state/guard")
+    }
+
+    /// `argv` run as the user (setpriv), in the sandbox's work directory, with its PATH.
+    pub fn command(&self, s: &Sandbox, argv: &[&OsStr]) -> Command {
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid", &self.name, "--regid", &self.name, "--init-groups", "--"])
+            .args(argv)
+            .current_dir(&s.work)
+            .env("PATH", s.path_var())
+            .env("HOME", "/nonexistent-home-from-env")
+            .env_remove("GUARD_WAIT");
+        c
+    }
+
+    /// A shimmed program run as the user.
+    pub fn run(&self, s: &Sandbox, program: &str, args: &[&str]) -> Output {
+        let mut argv: Vec<&OsStr> = vec![OsStr::new(program)];
+        argv.extend(args.iter().map(OsStr::new));
+        self.command(s, &argv).stdin(Stdio::null()).output().unwrap()
+    }
+
+    /// `guard ARGS…` run as the user (the sandbox's private copy of guard).
+    pub fn guard(&self, s: &Sandbox, args: &[&str]) -> Output {
+        let guard = s.dir.path().join("prefix/bin/guard");
+        let mut argv: Vec<&OsStr> = vec![guard.as_os_str()];
+        argv.extend(args.iter().map(OsStr::new));
+        self.command(s, &argv).stdin(Stdio::null()).output().unwrap()
+    }
+}
+
+impl Sandbox {
+    /// A sandbox the test user can use: world-accessible directories and an installed
+    /// layout (`prefix/bin/guard`, `prefix/lib/guard/shims/`) with shims for `programs`
+    /// in the sandbox's shims directory too.
+    pub fn for_user(u: &TestUser, programs: &[&str]) -> Sandbox {
+        let s = Sandbox::new();
+        let prefix = s.dir.path().join("prefix");
+        let bin = prefix.join("bin/guard");
+        std::fs::create_dir_all(bin.parent().unwrap()).unwrap();
+        std::fs::create_dir_all(prefix.join("lib/guard/shims")).unwrap();
+        std::fs::copy(GUARD, &bin).unwrap();
+        for p in programs {
+            symlink(&bin, s.shims.join(p)).unwrap();
+            symlink(&bin, prefix.join("lib/guard/shims").join(p)).unwrap();
+        }
+        let st = Command::new("chmod").args(["-R", "a+rwX"]).arg(s.dir.path()).status().unwrap();
+        assert!(st.success());
+        u.chown(&s.work);
+        s
+    }
+}
