@@ -40,6 +40,8 @@ pub struct Settings {
     pub audit_all_calls: bool,
     /// Harness hooks answer "ask" instead of "deny" (system layer only).
     pub harness_ask: bool,
+    /// What a person proves to approve: a typed word, or their login password.
+    pub approval: ApprovalMethod,
     /// Loosening attempts found in the user layer, ignored.
     pub ignored: Vec<String>,
 }
@@ -53,6 +55,7 @@ impl Default for Settings {
             wait: None,
             audit_all_calls: false,
             harness_ask: false,
+            approval: ApprovalMethod::Challenge,
             ignored: Vec::new(),
         }
     }
@@ -71,6 +74,19 @@ struct SettingsFile {
     audit: Option<AuditFile>,
     #[serde(default)]
     harness: Option<HarnessFile>,
+    #[serde(default)]
+    approval: Option<ApprovalMethod>,
+}
+
+/// How a person proves presence to `guard approve`. Ordered weakest first: a layer
+/// that may only tighten can move up, never down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ApprovalMethod {
+    /// Type a random word shown on screen: proves a terminal, not a person.
+    Challenge,
+    /// The user's login password, checked by PAM's helper.
+    Password,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -180,6 +196,9 @@ impl Settings {
         if let Some(h) = f.harness {
             self.harness_ask = h.ask;
         }
+        if let Some(a) = f.approval {
+            self.approval = a;
+        }
         Ok(())
     }
 
@@ -213,6 +232,13 @@ impl Settings {
                 self.audit_all_calls = true;
             } else if self.audit_all_calls {
                 self.ignored.push(format!("{shown}: audit.all_calls: false is ignored (the system layer logs all)"));
+            }
+        }
+        if let Some(a) = f.approval {
+            if a >= self.approval {
+                self.approval = a;
+            } else {
+                self.ignored.push(format!("{shown}: a weaker approval method than the system's is ignored"));
             }
         }
         if let Some(h) = f.harness

@@ -53,6 +53,61 @@ impl Approver for TypedChallenge {
     }
 }
 
+/// The person's own login password, checked by `unix_chkpwd`: the setuid helper PAM
+/// itself uses to let a user prove their own password. An agent running as the user
+/// does not know the password, so this is a real barrier (unless the agent saw it
+/// typed). Linux only; on macOS the setting is refused.
+pub struct LoginPassword;
+
+/// Where PAM installs its password-checking helper.
+const UNIX_CHKPWD: &[&str] = &["/usr/sbin/unix_chkpwd", "/sbin/unix_chkpwd"];
+
+impl Approver for LoginPassword {
+    fn describe(&self, tty: &Tty) -> String {
+        format!("login password on {}", tty.name)
+    }
+
+    fn confirm(&self, tty: &mut Tty, _request: &PendingRequest) -> Result<(), String> {
+        use std::io::Write;
+        let helper = UNIX_CHKPWD
+            .iter()
+            .find(|p| std::path::Path::new(p).exists())
+            .ok_or("approval by password needs PAM's unix_chkpwd helper, which is not installed")?;
+        let user = nix::unistd::User::from_uid(nix::unistd::getuid())
+            .ok()
+            .flatten()
+            .ok_or("cannot find your user in the user database")?;
+        let password = tty
+            .ask_hidden(&format!("\nTo approve, enter the login password of {}: ", user.name), ANSWER_TIMEOUT)
+            .map_err(|e| e.to_string())?;
+        let mut child = std::process::Command::new(helper)
+            .args([user.name.as_str(), "nonull"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .map_err(|e| format!("cannot run {helper}: {e}"))?;
+        // the helper reads a NUL-terminated password from stdin (never from argv)
+        let mut input = password.into_bytes();
+        input.push(0);
+        let written = child.stdin.take().map(|mut s| s.write_all(&input));
+        input.iter_mut().for_each(|b| *b = 0);
+        let status = child.wait().map_err(|e| e.to_string())?;
+        match (written, status.success()) {
+            (Some(Ok(())), true) => Ok(()),
+            _ => Err("the password was not accepted".into()),
+        }
+    }
+}
+
+/// The approver the settings ask for.
+pub fn configured(settings: &Settings) -> Box<dyn Approver> {
+    match settings.approval {
+        crate::settings::ApprovalMethod::Challenge => Box::new(TypedChallenge),
+        crate::settings::ApprovalMethod::Password => Box::new(LoginPassword),
+    }
+}
+
 /// A pronounceable random word (consonant-vowel pairs): easy to read and type, not
 /// guessable.
 fn challenge_word() -> String {
@@ -121,9 +176,10 @@ fn preflight(state: &StateDir, what: &str) -> Result<Tty, GuardError> {
     Tty::open().map_err(|e: TtyError| refuse(format!("guard {what}: {e}")))
 }
 
-/// `guard approve [ID]`.
+/// `guard approve [ID]`, with the approver the settings ask for.
 pub fn approve(id: Option<String>) -> Result<u8, GuardError> {
-    approve_with(id, &TypedChallenge)
+    let settings = Settings::load()?;
+    approve_with(id, configured(&settings).as_ref())
 }
 
 pub fn approve_with(id: Option<String>, approver: &dyn Approver) -> Result<u8, GuardError> {

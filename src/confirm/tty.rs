@@ -47,6 +47,27 @@ impl Tty {
         Ok(())
     }
 
+    /// Like [`Tty::ask`], without echoing what is typed (a password). The terminal's
+    /// mode is restored however the read ends.
+    pub fn ask_hidden(&mut self, prompt: &str, timeout: Duration) -> Result<String, TtyError> {
+        use nix::sys::termios::{LocalFlags, SetArg, tcgetattr, tcsetattr};
+        let saved = tcgetattr(self.writer.as_fd()).map_err(|e| TtyError::Io(e.into()))?;
+        let mut quiet = saved.clone();
+        quiet.local_flags.remove(LocalFlags::ECHO);
+        tcsetattr(self.writer.as_fd(), SetArg::TCSAFLUSH, &quiet).map_err(|e| TtyError::Io(e.into()))?;
+        struct Restore<'a>(&'a File, nix::sys::termios::Termios);
+        impl Drop for Restore<'_> {
+            fn drop(&mut self) {
+                let _ = nix::sys::termios::tcsetattr(self.0.as_fd(), nix::sys::termios::SetArg::TCSAFLUSH, &self.1);
+            }
+        }
+        let restore_to = self.writer.try_clone()?;
+        let _restore = Restore(&restore_to, saved);
+        let answer = self.ask(prompt, timeout);
+        let _ = self.say("\n");
+        answer
+    }
+
     /// One line typed by the person, without its newline.
     pub fn ask(&mut self, prompt: &str, timeout: Duration) -> Result<String, TtyError> {
         self.say(prompt)?;

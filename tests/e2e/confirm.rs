@@ -14,6 +14,21 @@ use std::time::{Duration, Instant};
 /// answers the challenge with `answer(word)`. Returns everything it printed and its
 /// exit code.
 fn approve_in_pty(u: &TestUser, s: &Sandbox, id: &str, answer: impl Fn(&str) -> String) -> (String, i32) {
+    pty_session(u, s, id, "type the word ", |rest| {
+        let word: String = rest.chars().take_while(|c| c.is_ascii_lowercase()).collect();
+        (word.len() == 8).then(|| answer(&word))
+    })
+}
+
+/// `guard approve ID` under a pty: once `marker` has appeared, `reply(text after it)`
+/// gives the line to type (None: keep reading).
+fn pty_session(
+    u: &TestUser,
+    s: &Sandbox,
+    id: &str,
+    marker: &str,
+    reply: impl Fn(&str) -> Option<String>,
+) -> (String, i32) {
     let pty = nix::pty::openpty(None, None).unwrap();
     let guard = s.dir.path().join("prefix/bin/guard");
     let slave: OwnedFd = pty.slave;
@@ -45,12 +60,12 @@ fn approve_in_pty(u: &TestUser, s: &Sandbox, id: &str, answer: impl Fn(&str) -> 
                 Ok(n) => seen.push_str(&String::from_utf8_lossy(&buf[..n])),
             }
         }
-        if !answered && let Some(i) = seen.find("type the word ") {
-            let word: String = seen[i + 14..].chars().take_while(|c| c.is_ascii_lowercase()).collect();
-            if word.len() == 8 {
-                master.write_all(format!("{}\n", answer(&word)).as_bytes()).unwrap();
-                answered = true;
-            }
+        if !answered
+            && let Some(i) = seen.find(marker)
+            && let Some(line) = reply(&seen[i + marker.len()..])
+        {
+            master.write_all(format!("{line}\n").as_bytes()).unwrap();
+            answered = true;
         }
         if let Ok(Some(_)) = child.try_wait() {
             // drain what is left
@@ -287,4 +302,26 @@ fn commands_that_would_rewrite_guard_are_denied() {
     assert!(s.ran().is_empty(), "{:?}", s.ran());
     // ordinary file work is untouched
     assert_eq!(code(&u.run(&s, "cp", &["a.txt", "b.txt"])), 0);
+}
+
+#[test]
+fn with_password_approval_only_the_login_password_approves() {
+    let Some(u) = TestUser::get() else { return };
+    let Ok(password) = std::env::var("GUARD_TEST_PASSWORD") else {
+        assert!(std::env::var_os("GUARD_TEST_REQUIRE_ALL").is_none(), "GUARD_TEST_PASSWORD is set by .ci/run");
+        return;
+    };
+    let _serial = u.lock();
+    u.write_config("approval: password\n", 0o644);
+    let s = Sandbox::for_user(&u, &["rm"]);
+    s.stub("rm", 0);
+    let id = stop_id(&u.run(&s, "rm", &["-rf", "data"]));
+    let (screen, status) = pty_session(&u, &s, &id, "login password of ", |_| Some("not-the-password".into()));
+    assert_eq!(status, 77, "{screen}");
+    assert!(!screen.contains("not-the-password"), "the password was echoed: {screen}");
+    let (screen, status) = pty_session(&u, &s, &id, "login password of ", |_| Some(password.clone()));
+    assert_eq!(status, 0, "{screen}");
+    assert!(!screen.contains(&password), "the password was echoed");
+    assert_eq!(code(&u.run(&s, "rm", &["-rf", "data"])), 0);
+    assert_eq!(s.ran().len(), 1);
 }
