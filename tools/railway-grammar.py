@@ -51,6 +51,8 @@ OPERATIONS = {
     "mysql pitr backup restore": "railway.volumeInstanceBackupRestore",
     "postgres pitr backup restore": "railway.volumeInstanceBackupRestore",
 }
+# Commands that send a payload guard reads: `railway api` sends any GraphQL document.
+INSPECTORS = {"api": "graphql:railway"}
 # Destroy-capable although the dump does not mark them so.
 ALSO_DESTROY = {"mysql pitr disable", "postgres pitr disable", "mysql pitr restore", "postgres pitr restore"}
 
@@ -88,6 +90,8 @@ def node(c, path, globals_by_root, depth, out, inherited=frozenset()):
     out.append(f"{pad}class: {'destroy' if destroys else 'safe'}")
     if key in OPERATIONS:
         out.append(f"{pad}operation: {OPERATIONS[key]}")
+    if key in INSPECTORS:
+        out.append(f"{pad}inspector: {json.dumps(INSPECTORS[key])}")
     subs = [s for s in c.get("subcommands", []) if s["name"] != "help"]
     if subs and c.get("positionals"):
         # `railway environment staging`: a word that is no subcommand is an argument
