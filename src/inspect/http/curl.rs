@@ -65,6 +65,7 @@ struct Segment {
     json: bool,
     form: Option<(Payload, String)>,
     url_query: Vec<String>,
+    request_target: Option<String>,
     globbing: bool,
 }
 
@@ -93,6 +94,7 @@ fn segment_drafts(seg: &Command, ctx: &Ctx) -> Result<Vec<Draft>, String> {
             .iter()
             .map(|q| url_query_piece(q, &seg.dir, ctx))
             .collect::<Result<Vec<_>, _>>()?,
+        request_target: seg.option_values("request-target").last().map(|t| t.to_string()),
         globbing: !seg.option_in_effect("globoff"),
     };
     let mut out = Vec::new();
@@ -114,7 +116,12 @@ fn draft_for(
     seg: &Command,
     ctx: &Ctx,
 ) -> Result<Draft, String> {
-    let mut draft = Draft::new("curl", "GET", url_text, "http");
+    let url_text = match (&parts.request_target, upload) {
+        (Some(target), _) => url::with_request_target(url_text, target),
+        (None, Some(file)) => with_upload_name(url_text, file),
+        (None, None) => url_text.to_string(),
+    };
+    let mut draft = Draft::new("curl", "GET", &url_text, "http");
     draft.headers = parts.headers.clone();
     draft.extra_query = parts.url_query.clone();
     if let Some(file) = upload {
@@ -138,6 +145,20 @@ fn draft_for(
         draft.method = method.clone();
     }
     Ok(draft)
+}
+
+/// `-T FILE` to a URL without a file name: curl appends the file's name.
+fn with_upload_name(url_text: &str, file: &str) -> String {
+    let parsed = url::parse(url_text, "http");
+    let name = file.rsplit('/').next().unwrap_or(file);
+    let stdin = file == "-" || file == ".";
+    if parsed.path.ends_with('/') && parsed.query.is_empty() && !url_text.contains('#') && !stdin {
+        return format!(
+            "{}{name}",
+            if url_text.ends_with('/') { url_text.to_string() } else { format!("{url_text}/") }
+        );
+    }
+    url_text.to_string()
 }
 
 /// `-G` data as query text: it must be read to be judged.

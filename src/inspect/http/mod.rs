@@ -115,7 +115,8 @@ fn finish(draft: Draft) -> HttpRequest {
     let parsed = url::parse(&url_text, draft.default_scheme);
     let content_type = content_type(&draft.headers, draft.implied_content_type.as_deref());
     let method = overridden_method(&draft.method, &draft.headers, &parsed.query, content_type.as_deref(), &draft.body);
-    let host = if glob::has_glob(parsed.host.as_deref().unwrap_or("")) { None } else { parsed.host };
+    // the server routes by the Host header, whatever address the URL names
+    let host = host_header(&draft.headers).or(parsed.host).filter(|h| !glob::has_glob(h));
     HttpRequest {
         client: draft.client,
         method,
@@ -127,6 +128,15 @@ fn finish(draft: Draft) -> HttpRequest {
         content_type,
         body: draft.body,
     }
+}
+
+/// The host the last non-empty `Host:` header names.
+fn host_header(headers: &[(String, String)]) -> Option<String> {
+    headers
+        .iter()
+        .rev()
+        .find(|(name, value)| name.eq_ignore_ascii_case("host") && !value.is_empty())
+        .and_then(|(_, value)| url::host_header_value(value))
 }
 
 /// `url` with query pieces appended (before any `#fragment`).

@@ -55,6 +55,18 @@ fn curl_implied_methods() {
 }
 
 #[test]
+fn what_the_server_sees_wins_over_the_url() {
+    let r = one("curl -k -H 'Host: backboard.railway.app' -X POST https://203.0.113.9/graphql/v2");
+    assert_eq!(r.host.as_deref(), Some("backboard.railway.app"));
+    let r = one("curl --request-target /v1/items/delete -X POST https://x.example/v1/items");
+    assert_eq!((r.path.as_str(), r.url.as_str()), ("/v1/items/delete", "https://x.example/v1/items/delete"));
+    let world = World { files: vec![("out/delete", b"x")], ..World::default() };
+    assert_eq!(one_in("curl -T out/delete https://x.example/api/", &world).path, "/api/delete");
+    assert_eq!(one_in("curl -T out/delete https://x.example", &world).path, "/delete");
+    assert_eq!(one_in("curl -T out/delete https://x.example/api/put", &world).path, "/api/put");
+}
+
+#[test]
 fn look_alike_query_stays_a_get() {
     let r = one("curl -X GET 'https://api.example.com/v1/items?action=delete'");
     assert_eq!((r.method.as_str(), r.path.as_str(), r.query.as_str()), ("GET", "/v1/items", "action=delete"));
@@ -366,4 +378,16 @@ impl HostPath for crate::operation::HttpRequest {
     fn scheme_host_path(&self) -> (String, String) {
         (self.host.clone().unwrap_or_default(), self.path.clone())
     }
+}
+
+#[test]
+fn the_incident_request_reaches_the_graphql_reader_whole() {
+    let line = r#"curl -X POST https://backboard.railway.app/graphql/v2 -H "Authorization: Bearer t" -d '{"query":"mutation { volumeDelete(volumeId: \"v1\") }"}'"#;
+    let r = one(line);
+    assert_eq!(
+        (r.method.as_str(), r.host.as_deref(), r.path.as_str(), r.content_type.as_deref()),
+        ("POST", Some("backboard.railway.app"), "/graphql/v2", Some("application/x-www-form-urlencoded"))
+    );
+    assert_eq!(body_text(&r), r#"{"query":"mutation { volumeDelete(volumeId: \"v1\") }"}"#);
+    assert_eq!(r.headers, vec![("Authorization".to_string(), "Bearer t".to_string())]);
 }

@@ -126,6 +126,21 @@ fn normalize_path(raw: &str) -> String {
     path
 }
 
+/// `url` with its path and query replaced by `target` (curl's `--request-target`).
+pub fn with_request_target(url: &str, target: &str) -> String {
+    let (scheme, rest) = match url.find("://") {
+        Some(at) => url.split_at(at + 3),
+        None => ("", url),
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    format!("{scheme}{}{target}", &rest[..authority_end])
+}
+
+/// The host a `Host:` header names (lower-case, without port or trailing dot).
+pub fn host_header_value(value: &str) -> Option<String> {
+    host_of(value.trim())
+}
+
 /// The `(name, value)` pairs of a query string or urlencoded form, decoded
 /// (`+` is a space). Bounded by the input's length.
 pub fn form_pairs(text: &str) -> Vec<(String, String)> {
@@ -213,6 +228,14 @@ mod tests {
         assert_eq!(parts("http://x/../../delete").2, "/delete");
         assert_eq!(parts("http://b%61ckboard.railway.app/").1, Some("backboard.railway.app".into()));
         assert_eq!(parts("http://x/caf%C3%A9/é").2, "/caf%C3%A9/é");
+    }
+
+    #[test]
+    fn request_targets_and_host_headers() {
+        assert_eq!(with_request_target("https://x.example/a?b=1", "/v1/delete"), "https://x.example/v1/delete");
+        assert_eq!(with_request_target("x.example", "/d"), "x.example/d");
+        assert_eq!(host_header_value(" Backboard.Railway.App:443 "), Some("backboard.railway.app".into()));
+        assert_eq!(host_header_value(""), None);
     }
 
     #[test]
