@@ -97,7 +97,7 @@ pub(crate) fn inspect_argv(
 fn payload_operations(rules: &RuleSet, cmd: &Command, ctx: &Ctx) -> Vec<Operation> {
     let Some(inspector) = cmd.inspector.as_deref() else { return Vec::new() };
     match inspector {
-        "http" => match http::requests(cmd, ctx) {
+        "http" => match http::requests_with(rules, cmd, ctx) {
             Ok(requests) => requests.into_iter().flat_map(|r| api::from_http(rules, r)).collect(),
             Err(reason) => vec![Operation::Unjudged(Unjudged { destination: cmd.program.clone(), reason })],
         },

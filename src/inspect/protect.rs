@@ -42,22 +42,16 @@ pub fn check_command(cmd: &Command, ctx: &Ctx) -> Option<Operation> {
     let operands = cmd.operands.iter().map(|o| o.text.as_str());
     let values = PATH_OPTIONS.iter().flat_map(|name| cmd.option_values(name));
     let dd_out = operands.clone().filter_map(|o| o.strip_prefix("of="));
-    let whole_trees = TREE_CHANGERS.contains(&cmd.program.as_str());
-    operands.chain(values).chain(dd_out).find_map(|p| check_path(&cmd.program, p, &cmd.dir, whole_trees, ctx))
+    operands.chain(values).chain(dd_out).find_map(|p| check_path(&cmd.program, p, &cmd.dir, ctx))
 }
 
-/// Programs that remove, move away or change a whole directory tree: naming a
-/// directory that contains guard's files is touching them.
-const TREE_CHANGERS: &[&str] = &["rm", "rmdir", "mv", "chmod", "chown", "chgrp", "chattr", "shred", "rsync"];
-
 /// The denied operation, if writing `path` (as written, relative to `dir`) would
-/// touch guard's own files; with `whole_tree`, also when `path` contains them.
-pub fn check_path(program: &str, path: &str, dir: &Path, whole_tree: bool, ctx: &Ctx) -> Option<Operation> {
+/// touch guard's own files. (Removing a directory that merely contains them, such
+/// as `rm -rf ~`, is destructive in its own right and judged by the ordinary rules.)
+pub fn check_path(program: &str, path: &str, dir: &Path, ctx: &Ctx) -> Option<Operation> {
     let expanded = expand_home(path, ctx)?;
     let resolved = resolve(&dir.join(expanded));
-    let root = protected_roots()
-        .iter()
-        .find(|root| resolved.starts_with(root) || (whole_tree && root.starts_with(&resolved)))?;
+    let root = protected_roots().iter().find(|root| resolved.starts_with(root))?;
     Some(denied(
         program,
         &format!(

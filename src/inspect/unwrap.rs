@@ -195,7 +195,7 @@ fn simple_command(rules: &mut RuleSet, sc: &SimpleCommand, ctx: &Ctx, depth: usi
 fn redirect_writes<'a>(sc: &'a SimpleCommand, ctx: &'a Ctx) -> impl Iterator<Item = Operation> + 'a {
     sc.redirects.iter().filter(|r| matches!(r.kind, RedirectKind::Write | RedirectKind::Append)).filter_map(|r| {
         let target = word_text(&r.target);
-        super::protect::check_path("a shell redirection", &target, ctx.cwd, false, ctx)
+        super::protect::check_path("a shell redirection", &target, ctx.cwd, ctx)
     })
 }
 

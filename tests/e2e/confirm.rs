@@ -287,7 +287,7 @@ fn commands_that_would_rewrite_guard_are_denied() {
         ("rm", vec!["-rf".into(), "innocent/grants".into()]),
         ("mv", vec!["/tmp/evil".into(), guard_bin.display().to_string()]),
         ("ln", vec!["-sf".into(), "/usr/bin/rm".into(), format!("{}/rm", shims.display())]),
-        ("chmod", vec!["-R".into(), "777".into(), format!("{}/../..", state.display())]),
+        ("chmod", vec!["-R".into(), "777".into(), format!("{}/../guard/grants", state.display())]),
         ("cp", vec!["/tmp/forged.json".into(), format!("{}/grants/", state.display())]),
     ];
     for (prog, args) in &cases {

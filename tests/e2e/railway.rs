@@ -26,7 +26,8 @@ fn destroying_commands_never_reach_the_cli_and_safe_ones_do() {
     }
     let out = s.run("railway", ["api", "mutation { volumeDelete(volumeId: \"v\") }"]);
     assert_eq!(code(&out), 75);
-    assert_eq!(artifact(&out)["rule"], "railway.api");
+    assert_eq!(artifact(&out)["rule"], "railway-api.volume-delete");
+    assert_eq!(artifact(&out)["target"]["resources"], serde_json::json!(["volumeId: v"]));
     assert!(s.ran().is_empty(), "the stub ran: {:?}", s.ran());
 
     for args in [
