@@ -44,6 +44,8 @@ pub enum EventKind {
     Refused,
     /// An approval was used: the command ran.
     GrantUsed,
+    /// A command of a hook-approved string passed its shim.
+    PassUsed,
     /// An allowed command that a rule looked at (a dry run of a force push, say).
     AllowedConcerned,
     /// An allowed command no rule concerns (only when the settings ask for it).

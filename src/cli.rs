@@ -5,6 +5,7 @@
 use crate::error::GuardError;
 use crate::exit;
 use crate::inspect::Ctx;
+use crate::inspect::payload::Sources;
 use crate::inspect::payload::{self, RealSources};
 use crate::invocation::Invocation;
 use crate::request::{self, RequestInput};
@@ -14,7 +15,7 @@ use crate::settings::Settings;
 use crate::shim::pipeline::{self, Judgement};
 use crate::state::StateDir;
 use crate::target::Env;
-use crate::{audit, confirm, rules, supervise};
+use crate::{audit, confirm, hooks, rules, supervise};
 use clap::{Parser, Subcommand};
 use std::ffi::OsString;
 use std::io::Write;
@@ -57,6 +58,11 @@ enum Command {
         wait: Option<u64>,
         #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true, value_name = "CMD")]
         argv: Vec<OsString>,
+    },
+    /// Judge a command an agent harness is about to run (reads the hook JSON on stdin).
+    Hook {
+        /// claude-code, cursor, codex or gemini.
+        harness: String,
     },
     /// List the requests waiting for a person's approval.
     Pending {
@@ -118,6 +124,19 @@ enum RulesCommand {
 }
 
 pub fn run(argv: Vec<OsString>) -> Result<u8, GuardError> {
+    if argv.get(1).is_some_and(|a| a == "hook") {
+        // before clap: a mistyped harness name must block (exit 2), not be a usage error
+        return Ok(match argv.get(2).and_then(|h| h.to_str()).and_then(hooks::Harness::from_name) {
+            Some(h) if argv.len() == 3 => hooks::run(h),
+            _ => {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "guard hook: name one harness (claude-code, cursor, codex, gemini); blocking"
+                );
+                crate::exit::HOOK_BLOCK
+            }
+        });
+    }
     let cli = match Cli::try_parse_from(argv) {
         Ok(cli) => cli,
         Err(e) => {
@@ -129,6 +148,10 @@ pub fn run(argv: Vec<OsString>) -> Result<u8, GuardError> {
         Command::Check { json, shell, stdin, argv } => check(json, shell, stdin, argv),
         Command::Exec { wait, argv } => supervise::run(argv, wait.map(|s| std::time::Duration::from_secs(s.min(3600)))),
         Command::Pending { json } => confirm::approve::list(json),
+        Command::Hook { harness } => match hooks::Harness::from_name(&harness) {
+            Some(h) => Ok(hooks::run(h)),
+            None => Err(GuardError::Usage(format!("unknown harness `{harness}` (claude-code, cursor, codex, gemini)"))),
+        },
         Command::Approve { id } => confirm::approve::approve(id),
         Command::Deny { id } => confirm::approve::deny(id),
         Command::Log { command: Some(LogCommand::Verify), .. } => log_verify(),

@@ -13,6 +13,7 @@
 
 use crate::artifact::Artifact;
 use crate::audit::{self, EventKind};
+use crate::confirm::passes::{self, PassKey};
 use crate::confirm::{grants, pending, wait};
 use crate::error::GuardError;
 use crate::inspect::Ctx;
@@ -20,7 +21,7 @@ use crate::invocation::Invocation;
 use crate::operation::Operation;
 use crate::request::{self, RequestInput};
 use crate::rules::RuleSet;
-use crate::rules::decide::{Decision, StopKind};
+use crate::rules::decide::{Decision, Stop, StopKind};
 use crate::settings::Settings;
 use crate::state::StateDir;
 use std::time::Duration;
@@ -81,6 +82,16 @@ pub fn enforce(j: &Judged) -> Result<Outcome, GuardError> {
                 request::emit(&artifact);
                 return Ok(Outcome::Exit(crate::exit::DENIED));
             }
+            if let Some(pass) = passes::consume(&state, &pass_key(j, stop, &artifact)).map_err(state_error)? {
+                artifact.id = pass.request.clone();
+                audit_artifact(
+                    &state,
+                    EventKind::PassUsed,
+                    &artifact,
+                    Some("approved for the hook's command string".into()),
+                )?;
+                return Ok(Outcome::Run);
+            }
             if let Some(grant) = grants::consume(&state, &artifact.fingerprint).map_err(state_error)? {
                 artifact.id = grant.request.clone();
                 audit_artifact(
@@ -111,6 +122,18 @@ pub fn enforce(j: &Judged) -> Result<Outcome, GuardError> {
             Ok(Outcome::Exit(request::exit_code(stop)))
         }
     }
+}
+
+/// The key a hook's approval would have left for this command (see `confirm::passes`).
+pub fn pass_key<'a>(j: &'a Judged, stop: &Stop, artifact: &'a Artifact) -> PassKey<'a> {
+    let program = stop
+        .op_index
+        .and_then(|i| j.ops.get(i..))
+        .and_then(|rest| rest.iter().find_map(Operation::as_command))
+        .map_or(j.inv.program.as_str(), |c| c.program.as_str());
+    let mut rules = vec![stop.rule.clone()];
+    rules.extend(stop.also.iter().cloned());
+    PassKey { program, rules, target: &artifact.target, payloads: j.payload_sha256, cwd: j.ctx.cwd }
 }
 
 fn open_state() -> Result<StateDir, GuardError> {

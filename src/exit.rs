@@ -10,6 +10,7 @@
 //! | 77   | denied: stopped, no approval can unlock it (EX_NOPERM) |
 //! | 126  | the real program was found but could not be executed |
 //! | 127  | the real program was not found on PATH; nothing ran |
+//! | 2    | `guard hook`: block (the only code Claude Code, Codex and Gemini treat as one) |
 
 pub const USAGE: u8 = 64;
 pub const GUARD_ERROR: u8 = 70;
@@ -17,3 +18,4 @@ pub const CONFIRMATION_REQUIRED: u8 = 75;
 pub const DENIED: u8 = 77;
 pub const CANNOT_EXECUTE: u8 = 126;
 pub const NOT_FOUND: u8 = 127;
+pub const HOOK_BLOCK: u8 = 2;

@@ -20,6 +20,7 @@ pub mod enforce;
 pub mod error;
 pub mod exit;
 pub mod fingerprint;
+pub mod hooks;
 pub mod inspect;
 pub mod invocation;
 pub mod operation;
@@ -54,13 +55,17 @@ pub fn main() -> ExitCode {
         let _ = writeln!(std::io::stderr(), "guard: internal error: {what}{place}; nothing was run");
     }));
     let argv: Vec<OsString> = std::env::args_os().collect();
+    // a harness hook that fails must still block: there only exit 2 does
+    let hook_mode = argv.first().is_some_and(|a| invocation::program_name(a) == GUARD_NAME)
+        && argv.get(1).is_some_and(|a| a == "hook");
+    let failed = if hook_mode { exit::HOOK_BLOCK } else { exit::GUARD_ERROR };
     let code = match std::panic::catch_unwind(|| dispatch(argv)) {
         Ok(Ok(code)) => code,
         Ok(Err(e)) => {
             let _ = writeln!(std::io::stderr(), "guard: {e}");
-            e.exit_code()
+            if hook_mode { failed } else { e.exit_code() }
         }
-        Err(_) => exit::GUARD_ERROR,
+        Err(_) => failed,
     };
     ExitCode::from(code)
 }

@@ -125,6 +125,8 @@ pub struct Command {
     /// How many words precede the first subcommand word: the program's global
     /// options, which a resolver may replay (`git -C dir -c k=v config …`).
     pub globals_end: usize,
+    /// SHA-256 of the payloads this command reads, when judged inside a shell string.
+    pub payloads: Vec<[u8; 32]>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -211,6 +213,7 @@ mod tests {
             unknowns: vec![],
             dir: PathBuf::from("/"),
             globals_end: 0,
+            payloads: Vec::new(),
         }
     }
 

@@ -11,6 +11,7 @@ use crate::enforce::{Judged, Outcome, enforce};
 use crate::error::GuardError;
 use crate::inspect::Ctx;
 use crate::inspect::payload::RealSources;
+use crate::inspect::payload::Sources;
 use crate::invocation::Invocation;
 use crate::rules::RuleSet;
 use crate::shim::pipeline;

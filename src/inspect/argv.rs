@@ -32,6 +32,7 @@ pub fn normalize(program: &str, root: &NodeSpec, unknown: UnknownPolicy, words: 
             unknowns: Vec::new(),
             dir: cwd.to_path_buf(),
             globals_end: words.len(),
+            payloads: Vec::new(),
         },
         subcommand_expected: !root.subcommands.is_empty(),
     };

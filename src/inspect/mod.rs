@@ -132,6 +132,7 @@ fn guard_command(words: &[String], ctx: &Ctx) -> Command {
         unknowns: Vec::new(),
         dir: ctx.cwd.to_path_buf(),
         globals_end: 0,
+        payloads: Vec::new(),
     }
 }
 

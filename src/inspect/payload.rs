@@ -47,6 +47,9 @@ pub trait Sources {
     /// The command's stdin. `None` when stdin is a terminal: a person typing into an
     /// interactive program is not a payload guard can judge in advance.
     fn stdin(&self) -> Option<Payload>;
+    /// SHA-256 of every payload read through this source so far, in order (an
+    /// unreadable one counts as zeros). Part of the request fingerprint.
+    fn digests(&self) -> Vec<[u8; 32]>;
 }
 
 /// The real file system and stdin, with every payload read recorded so that its hash
@@ -73,11 +76,6 @@ impl RealSources {
             _ => None,
         }
     }
-
-    /// SHA-256 of every payload read, for the fingerprint.
-    pub fn digests(&self) -> Vec<[u8; 32]> {
-        self.read.borrow().iter().map(|(_, d)| d.unwrap_or([0; 32])).collect()
-    }
 }
 
 impl Sources for RealSources {
@@ -99,6 +97,10 @@ impl Sources for RealSources {
         *self.stdin.borrow_mut() = Some(got.clone());
         got
     }
+
+    fn digests(&self) -> Vec<[u8; 32]> {
+        self.read.borrow().iter().map(|(_, d)| d.unwrap_or([0; 32])).collect()
+    }
 }
 
 /// Test and `guard check` sources: fixed files and stdin.
@@ -118,6 +120,9 @@ impl Sources for FixedSources {
     }
     fn stdin(&self) -> Option<Payload> {
         self.stdin.clone()
+    }
+    fn digests(&self) -> Vec<[u8; 32]> {
+        Vec::new()
     }
 }
 

@@ -175,7 +175,7 @@ fn simple_command(rules: &mut RuleSet, sc: &SimpleCommand, ctx: &Ctx, depth: usi
             Some(Payload::Unreadable(format!("the file `{text}` is only known at run time")))
         }
     };
-    let sources = WithStdin { inner: ctx.sources, stdin };
+    let sources = WithStdin { inner: ctx.sources, stdin, read: Default::default() };
     let assignments: Vec<(String, String)> = sc
         .assignments
         .iter()
@@ -188,6 +188,10 @@ fn simple_command(rules: &mut RuleSet, sc: &SimpleCommand, ctx: &Ctx, depth: usi
     let inner_ctx = Ctx { sources: &sources, env: &env, ..*ctx };
     let mut ops: Vec<Operation> = redirect_writes(sc, ctx).collect();
     ops.extend(inspect_argv(rules, &program, &words, &inner_ctx, depth + 1));
+    // this command's own payloads, for matching what its shim will read
+    if let Some(Operation::Command(cmd)) = ops.last_mut() {
+        cmd.payloads = sources.digests();
+    }
     ops
 }
 
@@ -237,17 +241,28 @@ fn is_name(s: &str) -> bool {
 }
 
 /// Sources with the stdin a shell string gives one of its commands.
+/// It records what its command read, so that command's payload hashes are known
+/// apart from the rest of the string's.
 struct WithStdin<'a> {
     inner: &'a dyn Sources,
     stdin: Option<Payload>,
+    read: std::cell::RefCell<Vec<[u8; 32]>>,
 }
 
 impl Sources for WithStdin<'_> {
     fn file(&self, dir: &Path, name: &str) -> Payload {
-        self.inner.file(dir, name)
+        let p = self.inner.file(dir, name);
+        self.read.borrow_mut().push(p.sha256().unwrap_or([0; 32]));
+        p
     }
     fn stdin(&self) -> Option<Payload> {
+        if let Some(p) = &self.stdin {
+            self.read.borrow_mut().push(p.sha256().unwrap_or([0; 32]));
+        }
         self.stdin.clone()
+    }
+    fn digests(&self) -> Vec<[u8; 32]> {
+        self.read.borrow().clone()
     }
 }
 

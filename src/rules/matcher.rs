@@ -81,6 +81,7 @@ static NO_COMMAND: std::sync::LazyLock<Command> = std::sync::LazyLock::new(|| Co
     unknowns: Vec::new(),
     dir: std::path::PathBuf::new(),
     globals_end: 0,
+    payloads: Vec::new(),
 });
 
 impl<'a> Eval<'a> {

@@ -8,6 +8,7 @@ use super::resolve;
 use crate::enforce::{Judged, Outcome, enforce};
 use crate::error::GuardError;
 use crate::inspect::payload::RealSources;
+use crate::inspect::payload::Sources;
 use crate::inspect::{self, Ctx};
 use crate::invocation::Invocation;
 use crate::operation::Operation;
