@@ -5,7 +5,6 @@
 use crate::error::GuardError;
 use crate::exit;
 use crate::inspect::Ctx;
-use crate::inspect::payload::Sources;
 use crate::inspect::payload::{self, RealSources};
 use crate::invocation::Invocation;
 use crate::request::{self, RequestInput};
@@ -46,6 +45,10 @@ enum Command {
         /// The command's stdin, for programs that read their payload from it.
         #[arg(long, value_name = "FILE")]
         stdin: Option<PathBuf>,
+        /// Judge a structured tool call `{"tool", "method", "args"}` (an MCP tools/call)
+        /// read from FILE, or from stdin when FILE is omitted.
+        #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "-", conflicts_with_all = ["argv", "shell"])]
+        tool_call: Option<PathBuf>,
         /// The command to judge, after `--`.
         #[arg(last = true, value_name = "ARGV")]
         argv: Vec<OsString>,
@@ -63,6 +66,26 @@ enum Command {
     Hook {
         /// claude-code, cursor, codex or gemini.
         harness: String,
+    },
+    /// Install guard's hook into an agent harness's configuration (or take it out).
+    Init {
+        /// claude-code, cursor, codex or gemini.
+        harness: String,
+        /// The configuration of the repository you are in (the default).
+        #[arg(long, conflicts_with = "user")]
+        project: bool,
+        /// Your own configuration for the harness.
+        #[arg(long)]
+        user: bool,
+        /// Restore the configuration as it was before `guard init`.
+        #[arg(long)]
+        undo: bool,
+    },
+    /// Check the installation, the hooks, the state directory, and credentials an
+    /// agent could reach.
+    Doctor {
+        #[arg(long)]
+        json: bool,
     },
     /// List the requests waiting for a person's approval.
     Pending {
@@ -145,7 +168,16 @@ pub fn run(argv: Vec<OsString>) -> Result<u8, GuardError> {
         }
     };
     match cli.command {
-        Command::Check { json, shell, stdin, argv } => check(json, shell, stdin, argv),
+        Command::Check { json, tool_call: Some(source), .. } => check_tool_call(json, &source),
+        Command::Check { json, shell, stdin, argv, tool_call: None } => check(json, shell, stdin, argv),
+        Command::Init { harness, project: _, user, undo } => {
+            let h = hooks::Harness::from_name(&harness).ok_or_else(|| {
+                GuardError::Usage(format!("unknown harness `{harness}` (claude-code, cursor, codex, gemini)"))
+            })?;
+            let scope = if user { hooks::init::Scope::User } else { hooks::init::Scope::Project };
+            hooks::init::run(h, scope, undo)
+        }
+        Command::Doctor { json } => crate::doctor::run(json),
         Command::Exec { wait, argv } => supervise::run(argv, wait.map(|s| std::time::Duration::from_secs(s.min(3600)))),
         Command::Pending { json } => confirm::approve::list(json),
         Command::Hook { harness } => match hooks::Harness::from_name(&harness) {
@@ -186,7 +218,20 @@ fn check(json: bool, shell: Option<String>, stdin: Option<PathBuf>, argv: Vec<Os
     let env = Env::process();
     let ctx = Ctx { cwd: &cwd, real_binary: real.as_deref(), sources: &sources, env: &env };
     let Judgement { ops, decision } = pipeline::judge(&mut rules, &inv, &ctx)?;
-    match &decision {
+    report(json, &inv, &ops, &decision, &rules, &ctx)
+}
+
+/// Prints `guard check`'s answer (one JSON object with --json) and returns the exit
+/// code for the decision.
+fn report(
+    json: bool,
+    inv: &Invocation,
+    ops: &[crate::operation::Operation],
+    decision: &Decision,
+    rules: &RuleSet,
+    ctx: &Ctx,
+) -> Result<u8, GuardError> {
+    match decision {
         Decision::Allow { concerned } => {
             if json {
                 let out = serde_json::json!({
@@ -204,14 +249,14 @@ fn check(json: bool, shell: Option<String>, stdin: Option<PathBuf>, argv: Vec<Os
             let settings = Settings::load()?;
             let artifact = request::build(&RequestInput {
                 stop,
-                inv: &inv,
-                ops: &ops,
-                rules: &rules,
-                cwd: &cwd,
-                real_binary: real.as_deref(),
+                inv,
+                ops,
+                rules,
+                cwd: ctx.cwd,
+                real_binary: ctx.real_binary,
                 settings: &settings,
-                env: &env,
-                payload_sha256: &sources.digests(),
+                env: ctx.env,
+                payload_sha256: &ctx.sources.digests(),
             });
             if json {
                 #[derive(serde::Serialize)]
@@ -228,6 +273,38 @@ fn check(json: bool, shell: Option<String>, stdin: Option<PathBuf>, argv: Vec<Os
             Ok(request::exit_code(stop))
         }
     }
+}
+
+/// `guard check --tool-call`: a structured call is judged by the rules that name
+/// operations (`{"tool": "railway", "method": "volumeDelete"}` is `railway.volumeDelete`).
+fn check_tool_call(json: bool, source: &std::path::Path) -> Result<u8, GuardError> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    let limit = crate::hooks::MAX_INPUT as u64 + 1;
+    let read = if source == std::path::Path::new("-") {
+        std::io::stdin().take(limit).read_to_end(&mut bytes).map(|_| ())
+    } else {
+        std::fs::File::open(source).and_then(|f| f.take(limit).read_to_end(&mut bytes)).map(|_| ())
+    };
+    let rules = RuleSet::all();
+    let (call, problem) = match read {
+        Err(e) => (None, Some(format!("cannot read the tool call: {e}"))),
+        Ok(()) if bytes.len() as u64 >= limit => (None, Some("the tool call is larger than 1 MiB".into())),
+        Ok(()) => match crate::toolcall::parse(&bytes) {
+            Ok(c) => {
+                let known = crate::toolcall::known_tool(&rules, &c.tool);
+                (Some(c), (!known).then(|| "no pack describes this tool's operations".to_string()))
+            }
+            Err(e) => (None, Some(e)),
+        },
+    };
+    let (inv, ops) = crate::toolcall::operations(call.as_ref(), problem);
+    let decision = crate::rules::decide::decide(&rules, &ops, &crate::rules::matcher::RealFs)?;
+    let cwd = std::env::current_dir().map_err(GuardError::NoCwd)?;
+    let sources = RealSources::with_stdin(None);
+    let env = Env::process();
+    let ctx = Ctx { cwd: &cwd, real_binary: None, sources: &sources, env: &env };
+    report(json, &inv, &ops, &decision, &rules, &ctx)
 }
 
 fn log_verify() -> Result<u8, GuardError> {

@@ -16,6 +16,7 @@ pub mod audit;
 pub mod cli;
 pub mod confirm;
 pub mod display;
+pub mod doctor;
 pub mod enforce;
 pub mod error;
 pub mod exit;
@@ -32,6 +33,7 @@ pub mod shim;
 pub mod state;
 pub mod supervise;
 pub mod target;
+pub mod toolcall;
 
 use std::ffi::OsString;
 use std::io::Write;

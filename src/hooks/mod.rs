@@ -13,6 +13,7 @@
 //! `confirm::passes`).
 
 mod format;
+pub mod init;
 
 use crate::audit::{self, EventKind};
 use crate::confirm::passes::{self, PassKey};

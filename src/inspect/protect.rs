@@ -113,7 +113,8 @@ fn resolve(path: &Path) -> PathBuf {
     out
 }
 
-/// guard's binary, shims, system and user configuration, and state, resolved.
+/// guard's binary, shims, system and user configuration, state, and the harness
+/// hook configuration it installed, resolved.
 fn protected_roots() -> &'static [PathBuf] {
     static ROOTS: OnceLock<Vec<PathBuf>> = OnceLock::new();
     ROOTS.get_or_init(|| {
@@ -129,6 +130,17 @@ fn protected_roots() -> &'static [PathBuf] {
             roots.push(d);
         }
         if let Ok(d) = crate::paths::user_state_dir() {
+            // the harness configuration files `guard init` wrote, and their backups
+            let written: Vec<PathBuf> = std::fs::read(d.join("hook-files.json"))
+                .ok()
+                .and_then(|b| serde_json::from_slice(&b).ok())
+                .unwrap_or_default();
+            for f in written {
+                let name = f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                roots.push(f.with_file_name(format!("{name}.guard-backup")));
+                roots.push(f.with_file_name(format!("{name}.guard-absent")));
+                roots.push(f);
+            }
             roots.push(d);
         }
         roots.into_iter().map(|r| resolve(&r)).collect()
