@@ -6,6 +6,7 @@ mod exec;
 mod failclosed;
 mod fs;
 mod git;
+mod hooks;
 mod http;
 mod railway;
 mod shim;
