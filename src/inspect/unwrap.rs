@@ -155,58 +155,79 @@ pub fn shell_string(rules: &mut RuleSet, text: &str, ctx: &Ctx, depth: usize) ->
 }
 
 fn simple_command(rules: &mut RuleSet, sc: &SimpleCommand, ctx: &Ctx, depth: usize) -> Vec<Operation> {
-    let Some(first) = sc.argv.first() else { return Vec::new() };
-    let program = match first {
-        Word::Known(name) => program_name(OsStr::new(name)),
-        Word::Unknown { text } => {
-            return vec![unjudged("a shell string", &format!("the command `{text}` is only known when it runs"))];
+    // the directory a literal `cd` led to; an unfollowable `cd` leaves it unknown
+    let cwd = sc.cwd.clone().unwrap_or_else(|| ctx.cwd.to_path_buf());
+    let here = Ctx { cwd: &cwd, ..*ctx };
+    let mut ops: Vec<Operation> = redirect_writes(sc, &here).collect();
+    let Some(first) = sc.argv.first() else { return ops };
+    let program = match word_text(first, ctx) {
+        name if name.starts_with(UNKNOWN) => {
+            ops.push(unjudged("a shell string", &format!("the command `{}` is only known when it runs", shown(&name))));
+            return ops;
         }
+        name => program_name(OsStr::new(&name)),
     };
-    let words: Vec<String> = sc.argv[1..].iter().map(word_text).collect();
+    let words: Vec<String> = sc.argv[1..].iter().map(|w| word_text(w, ctx)).collect();
     let stdin = match &sc.stdin {
         Stdin::Inherited => ctx.sources.stdin(),
         Stdin::Pipe => Some(Payload::Unreadable("it comes from another command in the pipeline".into())),
         Stdin::Text(Word::Known(body)) => Some(Payload::Bytes(body.clone().into_bytes())),
-        Stdin::Text(Word::Unknown { .. }) => {
-            Some(Payload::Unreadable("the heredoc holds values only known at run time".into()))
-        }
-        Stdin::File(Word::Known(path)) => Some(ctx.sources.file(ctx.cwd, path)),
-        Stdin::File(Word::Unknown { text }) => {
-            Some(Payload::Unreadable(format!("the file `{text}` is only known at run time")))
-        }
+        Stdin::Text(_) => Some(Payload::Unreadable("the heredoc holds values only known at run time".into())),
+        Stdin::File(w) => match word_text(w, ctx) {
+            path if path.starts_with(UNKNOWN) => {
+                Some(Payload::Unreadable(format!("the file `{}` is only known at run time", shown(&path))))
+            }
+            path => Some(ctx.sources.file(&cwd, &path)),
+        },
+        Stdin::Unknown { text } => Some(Payload::Unreadable(format!("stdin is {text}"))),
     };
     let sources = WithStdin { inner: ctx.sources, stdin, read: Default::default() };
     let assignments: Vec<(String, String)> = sc
         .assignments
         .iter()
-        .filter_map(|(name, w)| match w {
-            Word::Known(v) => Some((name.clone(), v.clone())),
-            Word::Unknown { .. } => None,
-        })
+        .map(|(name, w)| (name.clone(), word_text(w, ctx)))
+        .filter(|(_, v)| !v.starts_with(UNKNOWN))
         .collect();
     let env = ctx.env.with(&assignments);
-    let inner_ctx = Ctx { sources: &sources, env: &env, ..*ctx };
-    let mut ops: Vec<Operation> = redirect_writes(sc, ctx).collect();
-    ops.extend(inspect_argv(rules, &program, &words, &inner_ctx, depth + 1));
+    let inner_ctx = Ctx { sources: &sources, env: &env, cwd: &cwd, ..*ctx };
+    let inner = inspect_argv(rules, &program, &words, &inner_ctx, depth + 1);
+    let destroys_here = inner.iter().any(|o| o.as_command().is_some_and(|c| c.class == Class::Destroy));
+    ops.extend(inner);
+    if sc.cwd.is_none() && destroys_here {
+        ops.push(unjudged(
+            &program,
+            "it runs in a directory only known at run time (after a `cd` guard cannot follow)",
+        ));
+    }
     // this command's own payloads, for matching what its shim will read
-    if let Some(Operation::Command(cmd)) = ops.last_mut() {
+    if let Some(Operation::Command(cmd)) = ops.iter_mut().rev().find(|o| o.as_command().is_some()) {
         cmd.payloads = sources.digests();
     }
     ops
 }
 
-/// `> file` and `>> file` may not write guard's own files.
+/// `> file`, `>> file` and `<> file` may not write guard's own files.
 fn redirect_writes<'a>(sc: &'a SimpleCommand, ctx: &'a Ctx) -> impl Iterator<Item = Operation> + 'a {
-    sc.redirects.iter().filter(|r| matches!(r.kind, RedirectKind::Write | RedirectKind::Append)).filter_map(|r| {
-        let target = word_text(&r.target);
-        super::protect::check_path("a shell redirection", &target, ctx.cwd, ctx)
-    })
+    sc.redirects
+        .iter()
+        .filter(|r| matches!(r.kind, RedirectKind::Write | RedirectKind::Append | RedirectKind::ReadWrite))
+        .filter_map(|r| {
+            let target = word_text(&r.target, ctx);
+            super::protect::check_path("a shell redirection", &target, ctx.cwd, ctx)
+        })
 }
 
-fn word_text(w: &Word) -> String {
+/// A shell word as an argument: its text, the home directory spelled out, or the
+/// word as written behind the [`UNKNOWN`] marker.
+fn word_text(w: &Word, ctx: &Ctx) -> String {
     match w {
         Word::Known(s) => s.clone(),
         Word::Unknown { text } => format!("{UNKNOWN}{text}"),
+        // the home directory the shell would use: its $HOME
+        Word::Home { rest } => match ctx.env.get("HOME").or_else(|| crate::paths::home().ok().map(Into::into)) {
+            Some(home) => format!("{}{rest}", home.to_string_lossy()),
+            None => format!("{UNKNOWN}~{rest}"),
+        },
     }
 }
 

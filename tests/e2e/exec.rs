@@ -41,11 +41,24 @@ fn commands_the_child_runs_go_through_the_shims() {
     let s = Sandbox::new();
     let bin = install(&s, &["rm"]);
     std::fs::create_dir_all(s.work.join("data/x")).unwrap();
-    let out = exec(&s, &bin, &["sh", "-c", "rm -rf data; echo after=$?"]);
+    // a program guard knows nothing about runs rm: the shim stops it
+    s.script("agent-tool", "#!/bin/sh\nrm -rf data; echo after=$?\n");
+    let out = exec(&s, &bin, &["agent-tool"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(stdout(&out).contains("after=75"), "{}", stdout(&out));
     assert!(s.work.join("data/x").exists());
     assert_eq!(artifact(&out)["rule"], "filesystem.rm.recursive");
+}
+
+#[test]
+fn a_shell_string_given_to_exec_is_judged_before_anything_runs() {
+    let s = Sandbox::new();
+    let bin = install(&s, &["rm"]);
+    std::fs::create_dir_all(s.work.join("data/x")).unwrap();
+    let out = exec(&s, &bin, &["sh", "-c", "echo start; rm -rf data"]);
+    assert_eq!(code(&out), 75, "{}", stderr(&out));
+    assert!(!stdout(&out).contains("start"), "part of the string ran");
+    assert!(s.work.join("data/x").exists());
 }
 
 #[test]

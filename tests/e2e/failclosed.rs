@@ -90,8 +90,11 @@ fn settings_come_from_the_passwd_home_and_bad_ones_stop_the_command() {
     assert!(stderr(&out).contains("cannot read settings"), "{}", stderr(&out));
     assert!(s.ran().is_empty(), "{:?}", s.ran());
 
-    // a command no rule concerns never reads settings, so it still runs
+    // settings decide what is logged, so while they cannot be read nothing runs
+    let out = u.run(&s, "rm", &["file.txt"]);
+    assert_eq!(code(&out), 70, "{}", stderr(&out));
+    assert!(s.ran().is_empty(), "{:?}", s.ran());
+    std::fs::remove_file(f).unwrap();
     let out = u.run(&s, "rm", &["file.txt"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    std::fs::remove_file(f).unwrap();
 }

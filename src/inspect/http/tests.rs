@@ -298,7 +298,7 @@ fn httpie_and_xh_requests() {
     assert_eq!(run("xh --curl DELETE x.example/a").unwrap(), vec![]);
     let r = one("http x.example/graphql query='mutation { a }' n:=1 X-Key:v");
     assert_eq!(r.method, "POST");
-    assert_eq!(body_text(&r), "{\"n\":1,\"query\":\"mutation { a }\"}");
+    assert_eq!(body_text(&r), "{\"query\":\"mutation { a }\",\"n\":1}");
     assert_eq!(r.content_type.as_deref(), Some("application/json"));
     assert_eq!(r.headers, vec![("X-Key".to_string(), "v".to_string())]);
     let form = one("http -f POST x.example/a _method=DELETE b='x y'");
