@@ -19,11 +19,12 @@ use std::sync::OnceLock;
 /// Programs whose path operands (and path-valued options) may be written.
 const WRITERS: &[&str] = &[
     "rm", "rmdir", "unlink", "mv", "cp", "ln", "install", "chmod", "chown", "chgrp", "chattr", "truncate", "tee",
-    "touch", "mkdir", "shred", "dd", "rsync", "sed",
+    "touch", "mkdir", "shred", "dd", "rsync", "sed", "curl", "wget",
 ];
 
 /// Options whose value is a path these programs write to.
-const PATH_OPTIONS: &[&str] = &["target-directory", "output", "reference"];
+const PATH_OPTIONS: &[&str] =
+    &["target-directory", "output", "reference", "output-document", "dump-header", "output-dir"];
 
 /// The denied operation, if `cmd` writes a protected path or approves a request.
 pub fn check_command(cmd: &Command, ctx: &Ctx) -> Option<Operation> {

@@ -31,10 +31,14 @@ const SIGNIFICANT_HEADERS: &[&str] =
 
 /// A header (`Name: value`) whose name is known and harmless, so its value (a token,
 /// say) cannot change what the request does.
+/// An unknown word arrives as written (`"Authorization: Bearer $TOKEN"`): its name is
+/// known when the text before the colon holds no expansion.
 pub fn header_is_inert(header: &str) -> bool {
-    let Some((name, _)) = header.split_once(':') else { return false };
+    let text = header.strip_prefix(UNKNOWN).map_or(header, |raw| raw.trim_start_matches(['"', '\'']));
+    let Some((name, _)) = text.split_once(':') else { return false };
     let name = name.trim().to_ascii_lowercase();
-    !name.contains(UNKNOWN) && !name.is_empty() && !SIGNIFICANT_HEADERS.contains(&name.as_str())
+    let expanded = name.contains(['$', '`', '\\', UNKNOWN]);
+    !expanded && !name.is_empty() && !SIGNIFICANT_HEADERS.contains(&name.as_str())
 }
 
 /// The inner command(s) of a wrapper, judged.
@@ -407,8 +411,46 @@ mod tests {
     }
 
     #[test]
+    fn shell_strings_are_judged_command_by_command() {
+        let cases = [
+            ("git status && ls -la", "allow"),
+            ("cd /tmp && FOO=1 git push --force origin main | tee log; echo done", "git.push.force"),
+            ("x=rm; $x -rf /srv", "filesystem.rm.recursive"),
+            ("{rm,-rf,/srv}", "filesystem.rm.recursive"),
+            ("\\rm -rf /srv", "filesystem.rm.recursive"),
+            ("r\"\"m -rf /srv", "filesystem.rm.recursive"),
+            ("$'\\x72\\x6d' -rf /srv", "filesystem.rm.recursive"),
+            ("echo '$(rm -rf /srv)'", "allow"),
+            ("echo \"$(rm -rf /srv)\"", "filesystem.rm.recursive"),
+            ("ls # ; rm -rf /srv", "allow"),
+            ("f(){ rm -rf /srv; }; f", "filesystem.rm.recursive"),
+            ("cat x | sh", "guard.payload-unjudged"),
+            ("eval 'git push -f'", "git.push.force"),
+            ("rm -rf \"$BUILD_DIR\"/*", "filesystem.rm.dangerous-target"),
+            ("rm -rf node_modules dist", "allow"),
+            ("curl -H \"Authorization: Bearer $TOKEN\" https://api.example.com/things", "allow"),
+            ("curl -H \"X-HTTP-Method-Override: $M\" -d x=1 https://api.example.com/t", "guard.payload-unjudged"),
+            ("git push --force origin \"$BRANCH\"", "git.push.force"),
+            ("git push origin \"$BRANCH\"", "guard.payload-unjudged"),
+            ("echo 'unterminated", "guard.payload-unjudged"),
+            ("bash -c \"bash -c 'rm -rf /srv'\"", "filesystem.rm.recursive"),
+            ("sudo -u deploy bash -lc 'cd /srv && git reset --hard'", "git.reset.discard"),
+            ("ssh prod-host 'rm -rf /var/lib/postgresql'", "filesystem.rm.recursive"),
+            ("cd \"$X\" && git clean -fdx", "git.clean.delete"),
+            ("guard approve ABC123", "guard.self-protection"),
+        ];
+        for (string, want) in cases {
+            let line = format!("bash -c {}", shell_words::quote(string));
+            assert_eq!(rule(&line), want, "{string}");
+        }
+    }
+
+    #[test]
     fn headers_with_known_harmless_names_are_inert() {
         assert!(super::header_is_inert("Authorization: Bearer \u{e000}$TOKEN"));
+        assert!(super::header_is_inert("\u{e000}\"Authorization: Bearer $TOKEN\""));
+        assert!(!super::header_is_inert("\u{e000}\"$NAME: v\""));
+        assert!(!super::header_is_inert("\u{e000}'X-HTTP-Method-Override: '$M"));
         assert!(!super::header_is_inert("X-HTTP-Method-Override: \u{e000}$M"));
         assert!(!super::header_is_inert("\u{e000}$H: x"));
         assert!(!super::header_is_inert("no colon"));

@@ -126,8 +126,10 @@ pub fn decide(rules: &RuleSet, ops: &[Operation], facts: &dyn Facts) -> Result<D
 }
 
 fn strictest(mut stops: Vec<Stop>) -> Option<Stop> {
-    // stable sort keeps the first-written rule first among equals
-    stops.sort_by(|a, b| b.kind.cmp(&a.kind).then(b.severity.cmp(&a.severity)));
+    // among equals, a written rule explains more than guard's own fail-closed stops;
+    // the stable sort then keeps the first-written rule first
+    let generic = |s: &Stop| s.rule.starts_with("guard.") || s.rule.contains(".unknown-");
+    stops.sort_by(|a, b| b.kind.cmp(&a.kind).then(b.severity.cmp(&a.severity)).then(generic(a).cmp(&generic(b))));
     let mut iter = stops.into_iter();
     let mut first = iter.next()?;
     first.also = iter.map(|s| s.rule).filter(|r| *r != first.rule).collect();
