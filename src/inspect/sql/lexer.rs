@@ -53,6 +53,17 @@ fn is_ident_start(c: u8) -> bool {
 /// If a quoted or commented region starts at `i`, where it ends (exclusive; the end
 /// of the text when it is unterminated, as the client would read it) and what it is.
 pub fn opaque_at(d: Dialect, b: &[u8], i: usize) -> Option<(usize, Opaque)> {
+    opaque_region(d, b, i, false)
+}
+
+/// [`opaque_at`] as the server would read it with the other backslash setting
+/// (`standard_conforming_strings = off` in PostgreSQL, `NO_BACKSLASH_ESCAPES` in
+/// MySQL): used to check what an ambiguous literal could hide.
+pub fn opaque_at_other_setting(d: Dialect, b: &[u8], i: usize) -> Option<(usize, Opaque)> {
+    opaque_region(d, b, i, true)
+}
+
+fn opaque_region(d: Dialect, b: &[u8], i: usize, other_setting: bool) -> Option<(usize, Opaque)> {
     let (c, next) = (at(b, i), at(b, i + 1));
     match c {
         b'-' if next == b'-' && (d != Dialect::MySql || mysql_dash_comment(b, i)) => {
@@ -62,8 +73,8 @@ pub fn opaque_at(d: Dialect, b: &[u8], i: usize) -> Option<(usize, Opaque)> {
         b'/' if next == b'*' && !(d == Dialect::MySql && executable_comment_len(b, i).is_some()) => {
             Some((block_comment_end(b, i, d == Dialect::Postgres), Opaque::Comment))
         }
-        b'\'' => Some(string_end(d, b, i, b'\'')),
-        b'"' if d == Dialect::MySql => Some(string_end(d, b, i, b'"')),
+        b'\'' => Some(string_end(d, b, i, b'\'', other_setting)),
+        b'"' if d == Dialect::MySql => Some(string_end(d, b, i, b'"', other_setting)),
         b'"' => Some((doubled_quote_end(b, i, b'"'), Opaque::Ident)),
         b'`' if d != Dialect::Postgres => Some((doubled_quote_end(b, i, b'`'), Opaque::Ident)),
         b'[' if d == Dialect::Sqlite => Some((find_byte(b, i + 1, b']').map_or(b.len(), |e| e + 1), Opaque::Ident)),
@@ -127,9 +138,15 @@ fn block_comment_end(b: &[u8], i: usize, nested: bool) -> usize {
 }
 
 /// A `'…'` (or MySQL `"…"`) string. Backslash escapes apply in MySQL and in
-/// PostgreSQL `E'…'` strings; a doubled quote is an escaped quote everywhere.
-fn string_end(d: Dialect, b: &[u8], i: usize, quote: u8) -> (usize, Opaque) {
-    let backslashes = d == Dialect::MySql || (d == Dialect::Postgres && escape_string_prefix(b, i));
+/// PostgreSQL `E'…'` strings (`other_setting` flips this for plain strings); a
+/// doubled quote is an escaped quote everywhere.
+fn string_end(d: Dialect, b: &[u8], i: usize, quote: u8, other_setting: bool) -> (usize, Opaque) {
+    let escape_string = d == Dialect::Postgres && escape_string_prefix(b, i);
+    let backslashes = match d {
+        Dialect::MySql => !other_setting,
+        Dialect::Postgres => escape_string || other_setting,
+        Dialect::Sqlite => false,
+    };
     let mut saw_backslash = false;
     let mut j = i + 1;
     while j < b.len() {
@@ -146,12 +163,12 @@ fn string_end(d: Dialect, b: &[u8], i: usize, quote: u8) -> (usize, Opaque) {
                 continue;
             }
             // E-strings always read backslashes; other strings depend on a setting
-            let ambiguous = saw_backslash && !(d == Dialect::Postgres && backslashes) && d != Dialect::Sqlite;
+            let ambiguous = saw_backslash && !escape_string && d != Dialect::Sqlite;
             return (j + 1, Opaque::Str { ambiguous });
         }
         j += 1;
     }
-    (b.len(), Opaque::Str { ambiguous: saw_backslash && d != Dialect::Sqlite })
+    (b.len(), Opaque::Str { ambiguous: saw_backslash && !escape_string && d != Dialect::Sqlite })
 }
 
 /// `E'…'`: the quote follows a lone `E` or `e` that is not the end of a longer word.

@@ -237,6 +237,15 @@ mod tests {
     }
 
     #[test]
+    fn a_dump_with_escaped_quotes() {
+        let dump = "/*!40101 SET NAMES utf8mb4 */;\nLOCK TABLES `t` WRITE;\n\
+                    INSERT INTO `t` VALUES (1,'Don\\'t delete it; ok'),(2,'x');\nUNLOCK TABLES;\n";
+        assert!(kinds(&run(mysql(&["shop"]).stdin(dump))).is_empty());
+        let dump = "DROP TABLE IF EXISTS `t`;\nCREATE TABLE `t` (a int);\n";
+        assert_eq!(kinds(&run(mysql(&["shop"]).stdin(dump))), ["drop"]);
+    }
+
+    #[test]
     fn prepared_statements() {
         assert_eq!(kinds(&run(mysql(&["-e", "PREPARE s FROM 'DROP TABLE t'"]))), ["drop"]);
         assert_eq!(kinds(&run(mysql(&["-e", "SET @q = 'x'; PREPARE s FROM @q; EXECUTE s"]))), ["dynamic", "dynamic"]);

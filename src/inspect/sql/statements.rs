@@ -12,7 +12,7 @@
 
 use super::findings::Findings;
 use super::kind::{self, stronger};
-use super::lexer::{Dialect, Kind, Token, tokens};
+use super::lexer::{Dialect, Kind, Token, is_ident_byte, opaque_at_other_setting, tokens};
 use super::tautology::{Scope, where_scope};
 use sqlparser::ast::{
     AlterTableOperation, CopyTarget, CreateRuleAction, Delete, Merge, MergeAction, MergeClauseKind, Query, SetExpr,
@@ -85,7 +85,7 @@ impl Judge {
     /// The statement's kind, or None when it destroys nothing.
     pub fn classify(&mut self, text: &str, out: &mut Findings, nesting: usize) -> Option<&'static str> {
         let scan = Scan::of(self.dialect, text);
-        if scan.ambiguous_destroy {
+        if scan.ambiguous_literal && other_setting_splits_off_destroyer(self.dialect, text) {
             return Some(kind::UNPARSED);
         }
         if let Some(decided) = self.by_leading_words(&scan, text, out, nesting) {
@@ -356,8 +356,8 @@ struct Scan<'a> {
     destroy_word: bool,
     /// The strongest kind among destroying function calls.
     function_kind: Option<&'static str>,
-    /// A literal that another server setting would end elsewhere hides such a keyword.
-    ambiguous_destroy: bool,
+    /// A literal that another server setting would end elsewhere.
+    ambiguous_literal: bool,
     /// `CREATE [OR REPLACE] … FUNCTION|PROCEDURE`: stores code, runs nothing.
     routine: bool,
 }
@@ -386,7 +386,7 @@ impl<'a> Scan<'a> {
     fn note(&mut self, dialect: Dialect, t: Token<'a>, prev: Option<Token<'a>>) {
         match t.kind {
             Kind::Word if is_destroy_word(t.text) => self.destroy_word = true,
-            Kind::Str { ambiguous: true } if hides_destroy_word(t.text) => self.ambiguous_destroy = true,
+            Kind::Str { ambiguous: true } => self.ambiguous_literal = true,
             Kind::Punct if t.text == "(" => {
                 if let Some(name) = prev.and_then(|p| p.name()) {
                     self.function_kind = stronger(self.function_kind, function_kind(dialect, name));
@@ -436,10 +436,33 @@ fn is_destroy_word(word: &str) -> bool {
     word.len() <= 8 && DESTROY_WORDS.iter().any(|k| k.eq_ignore_ascii_case(word))
 }
 
-/// Any destroy-capable word in an ambiguous literal, whatever quoting the server
-/// would apply inside it.
-fn hides_destroy_word(inside: &str) -> bool {
-    inside.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).any(is_destroy_word)
+/// Read with the other backslash setting, does a `;` that guard saw inside a literal
+/// split off a statement with a destroy-capable keyword? (`SELECT 'a\'; DROP TABLE
+/// x; -- '` is one harmless literal to guard, and a `DROP` to a server running with
+/// `NO_BACKSLASH_ESCAPES`.) Apostrophes in data (`'Don\'t delete'`) split nothing.
+fn other_setting_splits_off_destroyer(dialect: Dialect, text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut split = false;
+    let mut i = 0;
+    while i < b.len() {
+        if let Some((end, _)) = opaque_at_other_setting(dialect, b, i) {
+            i = end;
+        } else if b[i] == b';' {
+            split = true;
+            i += 1;
+        } else if is_ident_byte(b[i]) {
+            let start = i;
+            while i < b.len() && is_ident_byte(b[i]) {
+                i += 1;
+            }
+            if split && text.get(start..i).is_some_and(is_destroy_word) {
+                return true;
+            }
+        } else {
+            i += 1;
+        }
+    }
+    false
 }
 
 fn function_kind(dialect: Dialect, name: &str) -> Option<&'static str> {
@@ -587,6 +610,9 @@ mod tests {
         // a literal that `standard_conforming_strings = off` would end early
         assert_eq!(pg("SELECT 'a\\''; DROP TABLE x; --'"), Some(kind::UNPARSED));
         assert_eq!(judge(Dialect::MySql, "SELECT 'a\\'; DROP TABLE x; -- '"), Some(kind::UNPARSED));
+        // an escaped apostrophe in data is not that
+        assert_eq!(judge(Dialect::MySql, "INSERT INTO t VALUES ('Don\\'t delete; ok')"), None);
+        assert_eq!(pg("SELECT 'C:\\dir; drop zone'"), None);
         assert_eq!(judge(Dialect::MySql, "/*!50000 DROP TABLE x */"), Some(kind::DROP));
         assert_eq!(judge(Dialect::MySql, "SELECT 1 /*!50000 ; DELETE FROM t */"), Some(kind::DELETE_ALL));
     }
