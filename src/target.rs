@@ -109,6 +109,11 @@ pub fn for_operation<'o>(
     let mut t = match ops.get(index) {
         Some(Operation::Http(h)) => http(h),
         Some(Operation::Api(a)) => api(a),
+        Some(Operation::Sql(s)) => {
+            let mut t = cmd.map(|c| database(c, env)).unwrap_or_default();
+            t.summary = format!("{}: {} ({})", t.summary, s.excerpt, s.kind);
+            t
+        }
         Some(Operation::Unjudged(u)) if cmd.is_none() => Target { summary: u.destination.clone(), ..Target::default() },
         _ => match cmd {
             Some(c) => command(c, &rules.packs[c.pack].spec.pack, env),
@@ -174,10 +179,36 @@ fn command(cmd: &Command, pack: &str, env: &Env) -> Target {
         (_, "git") => git(cmd),
         (_, "railway") => railway(cmd, env),
         ("filesystem", _) => paths(cmd),
+        ("sql", _) => database(cmd, env),
         _ => Target {
             summary: format!("{} {}", cmd.program, cmd.path_string()).trim_end().to_string(),
             ..Target::default()
         },
+    }
+}
+
+/// A database client: host, port, database and user as the client resolves them
+/// (flags, connection URIs, `PG*`/`MYSQL_*`); never a password.
+fn database(cmd: &Command, env: &Env) -> Target {
+    let Some(s) = crate::inspect::sql::target_of(cmd.inspector.as_deref().unwrap_or(""), cmd, env) else {
+        return Target { summary: format!("{} (server unknown)", cmd.program), ..Target::default() };
+    };
+    let summary = format!(
+        "{} on {}{}{}{}",
+        s.client,
+        s.host.as_deref().unwrap_or("the default server"),
+        s.port.as_deref().map(|p| format!(":{p}")).unwrap_or_default(),
+        s.database.as_deref().map(|d| format!(", database {d}")).unwrap_or_default(),
+        s.user.as_deref().map(|u| format!(", as {u}")).unwrap_or_default()
+    );
+    Target {
+        summary,
+        host: s.host.clone(),
+        port: s.port.clone(),
+        database: s.database.clone(),
+        user: s.user.clone(),
+        notes: s.notes.clone(),
+        ..Target::default()
     }
 }
 

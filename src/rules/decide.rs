@@ -112,7 +112,10 @@ pub fn decide(rules: &RuleSet, ops: &[Operation], facts: &dyn Facts) -> Result<D
                     reason: rule.reason.to_string(),
                     severity: rule.severity,
                     source: rule.source.to_string(),
-                    operation: op.operation_id().map(String::from),
+                    operation: match op {
+                        Operation::Sql(s) => Some(format!("sql.{}", s.kind)),
+                        _ => op.operation_id().map(String::from),
+                    },
                     also: Vec::new(),
                     op_index: None,
                 });
