@@ -67,10 +67,24 @@ fn path_of(state: &StateDir, id: &str) -> Option<PathBuf> {
         .then(|| state.pending_dir().join(format!("{}.json", id.to_ascii_uppercase())))
 }
 
+/// Index file naming the pending id for one fingerprint, so a retry finds its request
+/// without reading every pending file (the hot path of a stopped command).
+fn index_path(state: &StateDir, fingerprint: &str) -> Option<PathBuf> {
+    let hex = fingerprint.strip_prefix("sha256:")?;
+    (hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+        .then(|| state.pending_dir().join(format!("fp-{hex}")))
+}
+
+/// The live request already pending for this fingerprint, if any.
+fn pending_for(state: &StateDir, fingerprint: &str) -> Option<PendingRequest> {
+    let id = std::fs::read_to_string(index_path(state, fingerprint)?).ok()?;
+    load(state, id.trim()).filter(|p| p.fingerprint == fingerprint && !p.expired())
+}
+
 /// Records the request. If the same request is already pending, its id is reused
 /// (the artifact is updated to carry it).
 pub fn record(state: &StateDir, artifact: &mut Artifact) -> Result<(), StateError> {
-    if let Some(existing) = list(state)?.into_iter().find(|p| p.fingerprint == artifact.fingerprint && !p.expired()) {
+    if let Some(existing) = pending_for(state, &artifact.fingerprint) {
         let fresh = std::mem::replace(&mut artifact.id, existing.id.clone());
         artifact.instruction = artifact.instruction.replace(&fresh, &existing.id);
         artifact.approve = artifact.approve.as_ref().map(|a| a.replace(&fresh, &existing.id));
@@ -79,7 +93,11 @@ pub fn record(state: &StateDir, artifact: &mut Artifact) -> Result<(), StateErro
     }
     let json = serde_json::to_vec_pretty(artifact).unwrap_or_default();
     let Some(path) = path_of(state, &artifact.id) else { return Ok(()) };
-    state.write_atomic(&path, &json)
+    state.write_atomic(&path, &json)?;
+    if let Some(index) = index_path(state, &artifact.fingerprint) {
+        state.write_atomic(&index, artifact.id.as_bytes())?;
+    }
+    Ok(())
 }
 
 /// Every readable pending request, newest first. Unreadable or corrupt files are
@@ -103,6 +121,14 @@ pub fn load(state: &StateDir, id: &str) -> Option<PendingRequest> {
 }
 
 pub fn remove(state: &StateDir, id: &str) {
+    if let Some(request) = load(state, id) {
+        // only if the index still names this request (a newer one may have replaced it)
+        if let Some(index) = index_path(state, &request.fingerprint) {
+            if std::fs::read_to_string(&index).is_ok_and(|named| named.trim() == request.id) {
+                let _ = std::fs::remove_file(index);
+            }
+        }
+    }
     if let Some(p) = path_of(state, id) {
         let _ = std::fs::remove_file(p);
     }

@@ -104,6 +104,8 @@ fn a_person_approves_and_the_rerun_executes_exactly_once() {
     let id = stop_id(&u.run(&s, "rm", &["-rf", "build2"]));
     // a retry before approval is the same request
     assert_eq!(stop_id(&u.run(&s, "rm", &["-rf", "build2"])), id);
+    // another command is another request
+    assert_ne!(stop_id(&u.run(&s, "rm", &["-rf", "build3"])), id);
     let pending = stdout(&u.guard(&s, &["pending"]));
     assert!(pending.contains(&id) && pending.contains("filesystem.rm.recursive"), "{pending}");
 
