@@ -301,6 +301,7 @@ lit_struct!(OptionSpec { name, short, long, value, negatable, multiple, global, 
 lit_struct!(RuleSpec { id, reason, severity, decision, program, when, unless, confirm, allow, source });
 lit_struct!(Condition {
     command,
+    command_matches,
     operation,
     operation_matches,
     option,

@@ -98,6 +98,7 @@ impl<'a> Eval<'a> {
         let cmd = self.cmd();
         let is_command = self.op.as_command().is_some();
         let command_keys = !c.command.is_empty()
+            || c.command_matches.is_some()
             || !c.option.is_empty()
             || !c.option_value.is_empty()
             || c.operand.is_some()
@@ -116,6 +117,11 @@ impl<'a> Eval<'a> {
             if !c.command.iter().any(|p| normalize_path(p) == path) {
                 return Ok(false);
             }
+        }
+        if let Some(p) = &c.command_matches
+            && !self.text(&cmd.path_string(), p)?
+        {
+            return Ok(false);
         }
         if !c.operation.is_empty() && !self.op.operation_id().is_some_and(|op| c.operation.iter().any(|o| o == op)) {
             return Ok(false);

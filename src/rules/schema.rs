@@ -488,6 +488,10 @@ pub struct Condition {
     /// The subcommand path (canonical names, space-separated) is one of these.
     #[serde(default, deserialize_with = "one_or_many")]
     pub command: List<Text>,
+    /// The subcommand path (space-separated) satisfies the predicate: for command
+    /// trees too large to list (`(^| )delete( |$)` at any depth of a cloud CLI).
+    #[serde(default)]
+    pub command_matches: Option<TextPredicate>,
     /// The command produces one of these operations.
     #[serde(default, deserialize_with = "one_or_many")]
     pub operation: List<Text>,

@@ -172,7 +172,7 @@ impl<F: FnMut(&str, String)> CondCheck<'_, F> {
             }
             commands.push(path.to_string());
         }
-        if let Some(p) = &c.operation_matches {
+        for p in c.operation_matches.iter().chain(c.command_matches.iter()) {
             self.predicate(p, false);
         }
         for op in c.operation.iter() {
