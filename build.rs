@@ -267,7 +267,19 @@ lit_enum!(Class { Destroy, Safe });
 lit_enum!(ValueKind { None, Required, Optional });
 lit_enum!(Severity { Low, Medium, High, Critical });
 lit_enum!(RuleDecision { Confirm, Deny });
-lit_struct!(PackFile { schema, operations, pack, summary, unknown, packages, target_env, api, programs, rules });
+lit_struct!(PackFile {
+    schema,
+    operations,
+    pack,
+    summary,
+    unknown,
+    packages,
+    images,
+    target_env,
+    api,
+    programs,
+    rules
+});
 lit_struct!(ApiSpec { service, hosts });
 lit_struct!(Syntax { bundling, long_equals, long_prefixes, permute, single_dash_long, raw });
 lit_struct!(NodeSpec {
@@ -295,7 +307,9 @@ lit_struct!(Runs {
     argv_option,
     noexec_option,
     package,
-    remote
+    remote,
+    image,
+    entrypoint_option
 });
 lit_struct!(OptionSpec { name, short, long, value, negatable, multiple, global, changes_dir, inert, header });
 lit_struct!(RuleSpec { id, reason, severity, decision, program, when, unless, confirm, allow, source });

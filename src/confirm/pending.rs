@@ -123,10 +123,10 @@ pub fn load(state: &StateDir, id: &str) -> Option<PendingRequest> {
 pub fn remove(state: &StateDir, id: &str) {
     if let Some(request) = load(state, id) {
         // only if the index still names this request (a newer one may have replaced it)
-        if let Some(index) = index_path(state, &request.fingerprint) {
-            if std::fs::read_to_string(&index).is_ok_and(|named| named.trim() == request.id) {
-                let _ = std::fs::remove_file(index);
-            }
+        if let Some(index) = index_path(state, &request.fingerprint)
+            && std::fs::read_to_string(&index).is_ok_and(|named| named.trim() == request.id)
+        {
+            let _ = std::fs::remove_file(index);
         }
     }
     if let Some(p) = path_of(state, id) {

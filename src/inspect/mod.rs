@@ -5,6 +5,7 @@
 //! git config, a request body in `@body.json`, SQL on stdin) reads through [`Ctx`] and
 //! produces the operations rules judge.
 //!
+//! - [`identity`]: what a program is under another name (`git-push`, `psql-16`).
 //! - [`argv`]: grammar-driven normalization.
 //! - [`git`]: aliases and push configuration.
 //! - [`http`]: curl, wget, HTTPie, xh → HTTP requests.
@@ -20,8 +21,11 @@ pub mod argv;
 pub mod git;
 pub mod graphql;
 pub mod http;
+pub mod identity;
+pub mod image;
 pub mod payload;
 pub mod protect;
+pub mod renames;
 pub mod shell;
 pub mod sql;
 pub mod unwrap;
@@ -70,6 +74,10 @@ pub(crate) fn inspect_argv(
     }
     if let Some(ops) = unwrap::shell_builtin(rules, program, words, ctx, depth) {
         return ops;
+    }
+    if let Some((known, mut prefix)) = identity::identify(rules, program) {
+        prefix.extend(words.iter().cloned());
+        return inspect_argv(rules, &known, &prefix, ctx, depth + 1);
     }
     rules.add_program(program);
     if program == crate::GUARD_NAME {

@@ -12,6 +12,7 @@
 //! can destroy is unjudged: it needs a person.
 
 use super::payload::{Payload, Sources};
+use super::renames::{Renamed, Renames};
 use super::shell::{self, RedirectKind, SimpleCommand, Stdin, Word};
 use super::{Ctx, MAX_NESTING, inspect_argv};
 use crate::invocation::program_name;
@@ -116,7 +117,21 @@ fn argv(rules: &mut RuleSet, cmd: &Command, runs: &Runs, words: &[&str], ctx: &C
     if first.starts_with(UNKNOWN) {
         return vec![unjudged(&cmd.program, &format!("the command `{}` is only known when it runs", shown(first)))];
     }
-    let program = if runs.package { package_program(rules, first) } else { program_name(OsStr::new(first)) };
+    let (program, args): (String, Vec<&str>) = if runs.image {
+        let entrypoint = runs.entrypoint_option.as_deref().and_then(|o| cmd.option_values(o).last().copied());
+        match super::image::container_command(rules, words, entrypoint) {
+            Some((program, _)) if program.starts_with(UNKNOWN) => {
+                let reason = format!("the program `{}` is only known when it runs", shown(&program));
+                return vec![unjudged(&cmd.program, &reason)];
+            }
+            Some((program, args)) => (program_name(OsStr::new(&program)), args),
+            None => return Vec::new(),
+        }
+    } else if runs.package {
+        (package_program(rules, first), args.to_vec())
+    } else {
+        (program_name(OsStr::new(first)), args.to_vec())
+    };
     let env = ctx.env.with(&assignments);
     let inner_ctx = Ctx { env: &env, ..*ctx };
     let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
@@ -154,11 +169,20 @@ pub fn shell_string(rules: &mut RuleSet, text: &str, ctx: &Ctx, depth: usize) ->
     }
     match shell::parse(text, ctx.cwd) {
         Err(e) => vec![unjudged("a shell string", &format!("it cannot be parsed: {e}"))],
-        Ok(script) => script.commands.iter().flat_map(|c| simple_command(rules, c, ctx, depth)).collect(),
+        Ok(script) => {
+            let mut renames = Renames::default();
+            script.commands.iter().flat_map(|c| simple_command(rules, c, ctx, depth, &mut renames)).collect()
+        }
     }
 }
 
-fn simple_command(rules: &mut RuleSet, sc: &SimpleCommand, ctx: &Ctx, depth: usize) -> Vec<Operation> {
+fn simple_command(
+    rules: &mut RuleSet,
+    sc: &SimpleCommand,
+    ctx: &Ctx,
+    depth: usize,
+    renames: &mut Renames,
+) -> Vec<Operation> {
     // the directory a literal `cd` led to; an unfollowable `cd` leaves it unknown
     let cwd = sc.cwd.clone().unwrap_or_else(|| ctx.cwd.to_path_buf());
     let here = Ctx { cwd: &cwd, ..*ctx };
@@ -169,7 +193,15 @@ fn simple_command(rules: &mut RuleSet, sc: &SimpleCommand, ctx: &Ctx, depth: usi
             ops.push(unjudged("a shell string", &format!("the command `{}` is only known when it runs", shown(&name))));
             return ops;
         }
-        name => program_name(OsStr::new(&name)),
+        name => match renames.lookup(&name) {
+            Some(Renamed::Program(program)) => program.clone(),
+            Some(Renamed::Unknown { source }) => {
+                let reason = format!("`{name}` is a copy of `{source}`, which is only known when it runs");
+                ops.push(unjudged("a shell string", &reason));
+                return ops;
+            }
+            None => program_name(OsStr::new(&name)),
+        },
     };
     let words: Vec<String> = sc.argv[1..].iter().map(|w| word_text(w, ctx)).collect();
     let stdin = match &sc.stdin {
@@ -195,6 +227,9 @@ fn simple_command(rules: &mut RuleSet, sc: &SimpleCommand, ctx: &Ctx, depth: usi
     let env = ctx.env.with(&assignments);
     let inner_ctx = Ctx { sources: &sources, env: &env, cwd: &cwd, ..*ctx };
     let inner = inspect_argv(rules, &program, &words, &inner_ctx, depth + 1);
+    if let Some(Operation::Command(cmd)) = inner.last() {
+        renames.observe(rules, cmd);
+    }
     let destroys_here = inner.iter().any(|o| o.as_command().is_some_and(|c| c.class == Class::Destroy));
     ops.extend(inner);
     if sc.cwd.is_none() && destroys_here {
@@ -408,6 +443,28 @@ mod tests {
         assert_eq!(rule("command git push -f"), "git.push.force");
         assert_eq!(rule("exec -a x rm -rf /srv"), "filesystem.rm.recursive");
         assert_eq!(rule("command -v rm"), "allow");
+    }
+
+    #[test]
+    fn programs_under_other_names_are_judged_as_themselves() {
+        let cases = [
+            ("git-push --force origin main", "git.push.force"),
+            ("/usr/lib/git-core/git-push -f", "git.push.force"),
+            ("psql-16 -c 'DROP TABLE users'", "sql.statement.drop"),
+            ("/usr/lib/postgresql/16/bin/psql -c 'DROP TABLE users'", "sql.statement.drop"),
+            ("busybox rm -rf /srv", "filesystem.rm.recursive"),
+            ("toybox rm -r /srv", "filesystem.rm.recursive"),
+            ("busybox --list", "allow"),
+            ("busybox ls /srv", "allow"),
+            ("cp /usr/bin/rm /tmp/x && /tmp/x -rf /srv", "filesystem.rm.recursive"),
+            ("ln -s \"$(command -v git)\" ./g; ./g push -f", "guard.payload-unjudged"),
+            ("install -m 755 /usr/bin/rm ./del; ./del -r /srv", "filesystem.rm.recursive"),
+            ("cp notes.txt /tmp/x && /tmp/x -rf /srv", "allow"),
+            ("git-status", "allow"),
+        ];
+        for (line, want) in cases {
+            assert_eq!(rule(&format!("bash -c {}", shell_words::quote(line))), want, "{line}");
+        }
     }
 
     #[test]

@@ -92,6 +92,10 @@ pub struct PackFile {
     /// Package names (npm, PyPI…) → the program they provide, for package runners.
     #[serde(default)]
     pub packages: Named<Text>,
+    /// Container images → the program they run (`amazon/aws-cli` → `aws`), for
+    /// `docker run` and the like; the registry, tag and digest are ignored.
+    #[serde(default)]
+    pub images: Named<Text>,
     /// Environment variables that select what a command targets (e.g. `RAILWAY_TOKEN`).
     /// They are part of the request fingerprint; nothing else from the environment is.
     #[serde(default)]
@@ -260,6 +264,14 @@ pub struct Runs {
     /// The command runs on another machine (`ssh`, `kubectl exec`): named in the target.
     #[serde(default)]
     pub remote: bool,
+    /// The first inner word is a container image (`docker run IMAGE [CMD…]`): an image
+    /// in a pack's `images:` table runs its program with CMD as arguments; any other
+    /// image runs CMD.
+    #[serde(default)]
+    pub image: bool,
+    /// This option's value replaces the image's program (`--entrypoint`).
+    #[serde(default)]
+    pub entrypoint_option: Option<Text>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
