@@ -49,7 +49,12 @@ fn forge_deletions_stop_and_reads_run() {
             ("gh", &["api", "-XDELETE", "repos/owner/x"], "forges.api-delete"),
             (
                 "gh",
-                &["api", "graphql", "-f", "query=mutation { deleteRepository(input: {repositoryId: \"R_1\"}) { clientMutationId } }"],
+                &[
+                    "api",
+                    "graphql",
+                    "-f",
+                    "query=mutation { deleteRepository(input: {repositoryId: \"R_1\"}) { clientMutationId } }",
+                ],
                 "forges.graphql-destroy",
             ),
             ("gh", &["workflow", "run", "deploy.yml", "--ref", "main"], "forges.remote-run"),
@@ -73,8 +78,11 @@ fn forge_deletions_stop_and_reads_run() {
 fn a_graphql_document_in_a_file_is_read() {
     let s = Sandbox::new();
     s.shim("gh").stub("gh", 0);
-    std::fs::write(s.work.join("q.graphql"), "mutation { deleteIssue(input: {issueId: \"I_1\"}) { clientMutationId } }")
-        .unwrap();
+    std::fs::write(
+        s.work.join("q.graphql"),
+        "mutation { deleteIssue(input: {issueId: \"I_1\"}) { clientMutationId } }",
+    )
+    .unwrap();
     std::fs::write(s.work.join("ok.graphql"), "query { viewer { login } }").unwrap();
     let out = s.run("gh", ["api", "graphql", "-F", "query=@q.graphql"]);
     assert_eq!(code(&out), 75, "{}", stderr(&out));
