@@ -11,6 +11,7 @@
 //! - [`http`]: curl, wget, HTTPie, xh → HTTP requests.
 //! - [`graphql`]: request bodies → GraphQL operations and their root fields.
 //! - [`api`]: HTTP requests and GraphQL documents → named API operations.
+//! - [`gh_api`]: `gh api`/`glab api` fields → the GraphQL mutations they send.
 //! - [`sql`]: psql, mysql, sqlite3, mongosh, redis-cli → statements that destroy.
 //! - [`shell`]: shell command strings → simple commands.
 //! - [`payload`]: files and stdin, read bounded.
@@ -18,6 +19,7 @@
 
 pub mod api;
 pub mod argv;
+pub mod gh_api;
 pub mod git;
 pub mod graphql;
 pub mod http;
@@ -110,9 +112,10 @@ fn payload_operations(rules: &RuleSet, cmd: &Command, ctx: &Ctx) -> Vec<Operatio
             Err(reason) => vec![Operation::Unjudged(Unjudged { destination: cmd.program.clone(), reason })],
         },
         "psql" | "mysql" | "sqlite3" | "mongosh" | "redis-cli" => sql::inspect(inspector, cmd, ctx),
-        other => match other.strip_prefix("graphql:") {
-            Some(service) => api::from_cli_graphql(service, cmd, ctx),
-            None => vec![Operation::Unjudged(Unjudged {
+        other => match (other.strip_prefix("graphql:"), other.strip_prefix("gh-api:")) {
+            (Some(service), _) => api::from_cli_graphql(service, cmd, ctx),
+            (None, Some(service)) => gh_api::inspect(service, cmd, ctx),
+            (None, None) => vec![Operation::Unjudged(Unjudged {
                 destination: cmd.program.clone(),
                 reason: format!("this guard has no `{other}` inspector"),
             })],

@@ -213,7 +213,8 @@ pub struct NodeSpec {
     #[serde(default)]
     pub trailing_after: usize,
     /// The payload inspector that reads what this command sends (`http`, `psql`,
-    /// `graphql`…), inherited by subcommands. See `inspect::payloads`.
+    /// `graphql:<service>` for a document operand, `gh-api:<service>` for `gh api`-style
+    /// fields…), inherited by subcommands. See `inspect::payload_operations`.
     #[serde(default)]
     pub inspector: Option<Text>,
     /// This command runs another command: where to find it. See `inspect::unwrap`.
