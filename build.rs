@@ -281,8 +281,11 @@ lit_struct!(NodeSpec {
     trailing_command,
     trailing_after,
     inspector,
-    runs
+    runs,
+    open,
+    file_refs
 });
+lit_struct!(OpenPath { depth, safe });
 lit_struct!(Runs {
     argv_at,
     skip_assignments,

@@ -127,6 +127,9 @@ pub struct Command {
     pub globals_end: usize,
     /// SHA-256 of the payloads this command reads, when judged inside a shell string.
     pub payloads: Vec<[u8; 32]>,
+    /// Prefixes that make an option value name a file (`file://`), inherited down the
+    /// tree: see `inspect::fileref`.
+    pub file_refs: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -214,6 +217,7 @@ mod tests {
             dir: PathBuf::from("/"),
             globals_end: 0,
             payloads: Vec::new(),
+            file_refs: Vec::new(),
         }
     }
 

@@ -82,6 +82,7 @@ static NO_COMMAND: std::sync::LazyLock<Command> = std::sync::LazyLock::new(|| Co
     dir: std::path::PathBuf::new(),
     globals_end: 0,
     payloads: Vec::new(),
+    file_refs: Vec::new(),
 });
 
 impl<'a> Eval<'a> {
