@@ -250,9 +250,11 @@ impl<'g> Parser<'g> {
     ///   the operand after it, which only moves that operand into an option value;
     ///   rules over open paths judge the path and options, so nothing is lost.
     /// - Values accumulate (`multiple`): `option_value` sees every occurrence.
+    /// - Where the program accepts unique prefixes of long names, the name stands for
+    ///   every option it begins (`prefix`): guard cannot tell which one the CLI picks.
     ///
     /// Returns whether `next` was consumed.
-    fn open_option(&mut self, name: &str, attached: Option<String>, next: Option<&String>) -> bool {
+    fn open_option(&mut self, name: &str, long: bool, attached: Option<String>, next: Option<&String>) -> bool {
         let (name, negated) = match name.strip_prefix("no-") {
             Some(base) if attached.is_none() && !base.is_empty() => (base, true),
             _ => (name, false),
@@ -272,7 +274,15 @@ impl<'g> Parser<'g> {
                 consumed = true;
             }
         }
-        self.cmd.options.push(OptionUse { name: name.to_string(), value, negated, multiple: true, inert: false });
+        let prefix = long && self.syntax.long_prefixes;
+        self.cmd.options.push(OptionUse {
+            name: name.to_string(),
+            value,
+            negated,
+            multiple: true,
+            inert: false,
+            prefix,
+        });
         consumed
     }
 
@@ -296,6 +306,7 @@ impl<'g> Parser<'g> {
             negated,
             multiple: spec.multiple,
             inert,
+            prefix: false,
         });
     }
 
@@ -306,7 +317,9 @@ impl<'g> Parser<'g> {
             _ => (body, None),
         };
         match self.lookup_long(name) {
-            LongMatch::Unknown if self.open.is_some() && !name.is_empty() => self.open_option(name, attached, next),
+            LongMatch::Unknown if self.open.is_some() && !name.is_empty() => {
+                self.open_option(name, true, attached, next)
+            }
             LongMatch::Unknown => {
                 self.unknown_option(token);
                 false
@@ -388,7 +401,7 @@ impl<'g> Parser<'g> {
                 if self.open.is_some() {
                     // at an open node: `-n NAME`, or `-nNAME` with the value attached
                     let attached = (!rest.is_empty()).then(|| rest.to_string());
-                    return self.open_option(&c.to_string(), attached, next);
+                    return self.open_option(&c.to_string(), false, attached, next);
                 }
                 // the rest of a bundle cannot be read without knowing this option
                 self.unknown_option(token);
@@ -678,6 +691,26 @@ programs:
         let c = norm("gcloud sql instances delete -n db1 -xv");
         assert_eq!(c.option_values("n"), vec!["db1"]);
         assert_eq!(c.option_values("x"), vec!["v"]);
+    }
+
+    #[test]
+    fn undeclared_long_options_stand_for_the_names_they_begin_where_prefixes_are_accepted() {
+        let pack: PackFile = serde_yaml::from_str(
+            "schema: 1\npack: t\nsummary: s\nprograms:\n  aws:\n    syntax: { long_prefixes: true }\n    open: { depth: 2 }\n    options: [\"--region <r> (global)\"]\n",
+        )
+        .unwrap();
+        let root = pack.programs.get("aws").unwrap();
+        let words: Vec<String> =
+            "rds delete-db-instance --reg x --skip-final --no-delete-auto -n 1".split(' ').map(String::from).collect();
+        let c = normalize("aws", root, UnknownPolicy::Confirm, &words, Path::new("/"));
+        assert_eq!(c.option_values("region"), vec!["x"]);
+        assert!(c.option_in_effect("skip-final-snapshot") && !c.option_in_effect("skip"));
+        assert!(!c.option_in_effect("delete-automated-backups"));
+        // short names are never prefixes
+        assert!(c.option_in_effect("n") && !c.option_in_effect("no-wait"));
+        // without prefixes, names are exact
+        let c = norm("aws rds delete-db-instance --skip-final");
+        assert!(!c.option_in_effect("skip-final-snapshot"));
     }
 
     #[test]

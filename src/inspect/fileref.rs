@@ -84,6 +84,7 @@ mod tests {
                     negated: false,
                     multiple: true,
                     inert: false,
+                    prefix: false,
                 })
                 .collect(),
             operands: vec![],
