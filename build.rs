@@ -325,4 +325,4 @@ lit_struct!(Condition {
 });
 lit_struct!(ArgPredicate { key, equals, has_null });
 lit_struct!(Bounds { min, max });
-lit_struct!(TextPredicate { matches, not_matches, after_dashdash, exists });
+lit_struct!(TextPredicate { matches, not_matches, after_dashdash, exists, at });

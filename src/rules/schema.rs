@@ -612,6 +612,9 @@ pub struct TextPredicate {
     /// Operands only: the operand names a path that exists (relative to the command's
     /// working directory, after `-C`-style options).
     pub exists: Option<bool>,
+    /// Operands only: only the operand at this position counts (0: the first, a copy's
+    /// source).
+    pub at: Option<usize>,
 }
 
 impl<'de> Deserialize<'de> for TextPredicate {
@@ -627,6 +630,8 @@ impl<'de> Deserialize<'de> for TextPredicate {
             after_dashdash: Option<bool>,
             #[serde(default)]
             exists: Option<bool>,
+            #[serde(default)]
+            at: Option<usize>,
         }
         #[derive(Deserialize)]
         #[serde(untagged)]
@@ -641,6 +646,7 @@ impl<'de> Deserialize<'de> for TextPredicate {
                 not_matches: f.not_matches.map(Cow::Owned),
                 after_dashdash: f.after_dashdash,
                 exists: f.exists,
+                at: f.at,
             },
         })
     }

@@ -260,8 +260,8 @@ impl<F: FnMut(&str, String)> CondCheck<'_, F> {
                 (self.push)(self.id, e);
             }
         }
-        if !operand && (p.after_dashdash.is_some() || p.exists.is_some()) {
-            (self.push)(self.id, "`after_dashdash` and `exists` only apply to `operand`".into());
+        if !operand && (p.after_dashdash.is_some() || p.exists.is_some() || p.at.is_some()) {
+            (self.push)(self.id, "`after_dashdash`, `exists` and `at` only apply to `operand`".into());
         }
     }
 }
