@@ -293,8 +293,11 @@ lit_struct!(NodeSpec {
     trailing_command,
     trailing_after,
     inspector,
-    runs
+    runs,
+    open,
+    file_refs
 });
+lit_struct!(OpenPath { depth, safe });
 lit_struct!(Runs {
     argv_at,
     skip_assignments,
@@ -336,4 +339,4 @@ lit_struct!(Condition {
 });
 lit_struct!(ArgPredicate { key, equals, has_null });
 lit_struct!(Bounds { min, max });
-lit_struct!(TextPredicate { matches, not_matches, after_dashdash, exists });
+lit_struct!(TextPredicate { matches, not_matches, after_dashdash, exists, at });

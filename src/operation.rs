@@ -127,6 +127,9 @@ pub struct Command {
     pub globals_end: usize,
     /// SHA-256 of the payloads this command reads, when judged inside a shell string.
     pub payloads: Vec<[u8; 32]>,
+    /// Prefixes that make an option value name a file (`file://`), inherited down the
+    /// tree: see `inspect::fileref`.
+    pub file_refs: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -140,6 +143,17 @@ pub struct OptionUse {
     pub multiple: bool,
     /// A value guard cannot know here does not change what the command destroys.
     pub inert: bool,
+    /// Recorded at an open node (`open:`) without a grammar, for a program that accepts
+    /// unique prefixes of long names (aws: `--skip-final` is `--skip-final-snapshot`):
+    /// it stands for every option name it begins.
+    pub prefix: bool,
+}
+
+impl OptionUse {
+    /// Whether this use is of the option `name` (or, for a `prefix` use, may be).
+    pub fn names(&self, name: &str) -> bool {
+        self.name == name || (self.prefix && name.starts_with(&self.name))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -167,14 +181,14 @@ impl Command {
 
     /// Whether the option is in effect: present, and its last occurrence not negated.
     pub fn option_in_effect(&self, name: &str) -> bool {
-        self.options.iter().rev().find(|o| o.name == name).is_some_and(|o| !o.negated)
+        self.options.iter().rev().find(|o| o.names(name)).is_some_and(|o| !o.negated)
     }
 
     /// The option's effective values: every value since the last negation for
     /// accumulating options, otherwise only the last one.
     pub fn option_values(&self, name: &str) -> Vec<&str> {
         let mut values = Vec::new();
-        for o in self.options.iter().filter(|o| o.name == name) {
+        for o in self.options.iter().filter(|o| o.names(name)) {
             if o.negated {
                 values.clear();
                 continue;
@@ -195,7 +209,7 @@ mod tests {
     use super::*;
 
     fn opt(name: &str, value: Option<&str>, negated: bool, multiple: bool) -> OptionUse {
-        OptionUse { name: name.into(), value: value.map(Into::into), negated, multiple, inert: false }
+        OptionUse { name: name.into(), value: value.map(Into::into), negated, multiple, inert: false, prefix: false }
     }
 
     fn cmd(options: Vec<OptionUse>) -> Command {
@@ -214,6 +228,7 @@ mod tests {
             dir: PathBuf::from("/"),
             globals_end: 0,
             payloads: Vec::new(),
+            file_refs: Vec::new(),
         }
     }
 

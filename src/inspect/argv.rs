@@ -4,9 +4,13 @@
 //! whether they take values, so bundled short flags (`-sSXDELETE`), attached values,
 //! `--opt=value`, unique long prefixes, `--no-x`, options after operands and `--` all
 //! come out the same way, and operands are never confused with option values.
+//!
+//! A node with `open:` stands for a command tree too large to list (see
+//! [`OpenPath`]): command-like words join the path and undeclared options are recorded
+//! by name, as [`Parser::open_option`] explains.
 
 use crate::operation::{Command, Operand, OptionUse, Unknown};
-use crate::rules::schema::{NodeSpec, OptionSpec, Syntax, UnknownPolicy, ValueKind};
+use crate::rules::schema::{Class, NodeSpec, OpenPath, OptionSpec, Syntax, UnknownPolicy, ValueKind, is_command_word};
 use std::path::{Path, PathBuf};
 
 /// Parses `words` (the arguments after the program name) against `root`.
@@ -33,12 +37,35 @@ pub fn normalize(program: &str, root: &NodeSpec, unknown: UnknownPolicy, words: 
             dir: cwd.to_path_buf(),
             globals_end: words.len(),
             payloads: Vec::new(),
+            file_refs: root.file_refs.iter().map(|p| p.to_string()).collect(),
         },
-        subcommand_expected: !root.subcommands.is_empty(),
+        subcommand_expected: !root.subcommands.is_empty() || root.open.is_some(),
+        open: root.open.as_ref().map(OpenState::new),
     };
     p.refresh_visible();
     p.run(words);
+    p.finish_open();
     p.cmd
+}
+
+/// The open path being read at the current node.
+struct OpenState<'g> {
+    spec: &'g OpenPath,
+    /// The open words read so far.
+    words: Vec<String>,
+    /// No more words join the path (an undeclared option, an operand or `--` ended it).
+    ended: bool,
+}
+
+impl<'g> OpenState<'g> {
+    fn new(spec: &'g OpenPath) -> Self {
+        OpenState { spec, words: Vec::new(), ended: false }
+    }
+
+    /// The path can take another word.
+    fn growing(&self) -> bool {
+        !self.ended && self.spec.depth.is_none_or(|d| self.words.len() < d)
+    }
 }
 
 struct Parser<'g> {
@@ -52,6 +79,8 @@ struct Parser<'g> {
     cmd: Command,
     /// The next non-option word is looked up as a subcommand.
     subcommand_expected: bool,
+    /// Set while the current node is open (`open:`).
+    open: Option<OpenState<'g>>,
 }
 
 enum LongMatch<'g> {
@@ -88,6 +117,7 @@ impl<'g> Parser<'g> {
                 options_ended = true;
                 // `--` after a subcommand group still ends subcommand lookup
                 self.subcommand_expected = false;
+                self.end_open();
                 continue;
             }
             let is_option = word.len() > 1 && word.starts_with('-');
@@ -128,8 +158,32 @@ impl<'g> Parser<'g> {
 
     fn subcommand(&mut self, word: &str, at: usize) {
         let node = self.node();
-        let found =
-            node.subcommands.iter().find(|(name, child)| *name == word || child.aliases.iter().any(|a| a == word));
+        // declared subcommands first; below an open word only open words follow
+        let open_started = self.open.as_ref().is_some_and(|o| !o.words.is_empty());
+        let found = node
+            .subcommands
+            .iter()
+            .find(|(name, child)| !open_started && (*name == word || child.aliases.iter().any(|a| a == word)));
+        if found.is_none()
+            && let Some(open) = self.open.as_mut()
+        {
+            if open.growing() && is_command_word(word) {
+                open.words.push(word.to_string());
+                self.subcommand_expected = open.growing();
+                if self.chain.len() == 1 && self.cmd.path.is_empty() {
+                    self.cmd.globals_end = at;
+                }
+                self.cmd.path.push(word.to_string());
+                return;
+            }
+            if !open.words.is_empty() {
+                // a value after the path (`gcloud sql instances delete DB`)
+                self.end_open();
+                self.subcommand_expected = false;
+                self.operand(word, false);
+                return;
+            }
+        }
         match found {
             Some((name, child)) => {
                 if self.chain.len() == 1 {
@@ -145,7 +199,11 @@ impl<'g> Parser<'g> {
                     self.cmd.inspector = child.inspector.as_deref().map(String::from);
                 }
                 self.cmd.runs = child.runs.clone();
-                self.subcommand_expected = !child.subcommands.is_empty();
+                if !child.file_refs.is_empty() {
+                    self.cmd.file_refs = child.file_refs.iter().map(|p| p.to_string()).collect();
+                }
+                self.subcommand_expected = !child.subcommands.is_empty() || child.open.is_some();
+                self.open = child.open.as_ref().map(OpenState::new);
                 self.unknown = child.unknown.unwrap_or(self.unknown);
                 self.refresh_visible();
             }
@@ -155,6 +213,77 @@ impl<'g> Parser<'g> {
                 self.operand(word, false);
             }
         }
+    }
+
+    fn end_open(&mut self) {
+        if let Some(open) = self.open.as_mut() {
+            open.ended = true;
+        }
+    }
+
+    /// An open path only reads (`safe:` matches its words) or may destroy.
+    fn finish_open(&mut self) {
+        let Some(open) = &self.open else { return };
+        if open.words.is_empty() {
+            return;
+        }
+        let joined = open.words.join(" ");
+        let safe =
+            open.spec.safe.as_deref().is_some_and(|p| regex_lite::Regex::new(p).is_ok_and(|re| re.is_match(&joined)));
+        self.cmd.class = if safe { Class::Safe } else { Class::Destroy };
+    }
+
+    /// An option the grammar does not declare, at an open node: recorded under its
+    /// name (`--skip-final-snapshot` → `skip-final-snapshot`, `-n` → `n`), never as
+    /// unknown. The CLI knows which of its options are flags; guard does not, and
+    /// reads them so:
+    /// - `--x=v` (and `-xV`) has the value `v`; `--no-x` is `x` turned off, with no
+    ///   value (aws spells booleans `--x`/`--no-x`; `--no-reboot`'s opposite is
+    ///   `--reboot`).
+    /// - Before a bounded path is complete, or before an unbounded one has begun, a
+    ///   flag with no value: aws reads SERVICE and OPERATION first (`aws ec2 --dry-run
+    ///   terminate-instances` works), and taking a value there would hide the
+    ///   operation; a value read as a path word instead only adds a word to the path.
+    /// - Otherwise the option ends the path, and the next word is its value unless it
+    ///   starts with `-`: nearly every cloud CLI parameter takes a value, and a value
+    ///   missed would pass for an operand or a path word. A real flag then swallows
+    ///   the operand after it, which only moves that operand into an option value;
+    ///   rules over open paths judge the path and options, so nothing is lost.
+    /// - Values accumulate (`multiple`): `option_value` sees every occurrence.
+    /// - Where the program accepts unique prefixes of long names, the name stands for
+    ///   every option it begins (`prefix`): guard cannot tell which one the CLI picks.
+    ///
+    /// Returns whether `next` was consumed.
+    fn open_option(&mut self, name: &str, long: bool, attached: Option<String>, next: Option<&String>) -> bool {
+        let (name, negated) = match name.strip_prefix("no-") {
+            Some(base) if attached.is_none() && !base.is_empty() => (base, true),
+            _ => (name, false),
+        };
+        let path_pending =
+            self.open.as_ref().is_some_and(|o| o.growing() && (o.spec.depth.is_some() || o.words.is_empty()));
+        let mut value = attached;
+        let mut consumed = false;
+        if !path_pending {
+            self.end_open();
+            self.subcommand_expected = false;
+            if !negated
+                && value.is_none()
+                && let Some(n) = next.filter(|n| !n.starts_with('-'))
+            {
+                value = Some(n.clone());
+                consumed = true;
+            }
+        }
+        let prefix = long && self.syntax.long_prefixes;
+        self.cmd.options.push(OptionUse {
+            name: name.to_string(),
+            value,
+            negated,
+            multiple: true,
+            inert: false,
+            prefix,
+        });
+        consumed
     }
 
     fn unknown_option(&mut self, token: &str) {
@@ -177,6 +306,7 @@ impl<'g> Parser<'g> {
             negated,
             multiple: spec.multiple,
             inert,
+            prefix: false,
         });
     }
 
@@ -187,6 +317,9 @@ impl<'g> Parser<'g> {
             _ => (body, None),
         };
         match self.lookup_long(name) {
+            LongMatch::Unknown if self.open.is_some() && !name.is_empty() => {
+                self.open_option(name, true, attached, next)
+            }
             LongMatch::Unknown => {
                 self.unknown_option(token);
                 false
@@ -265,6 +398,11 @@ impl<'g> Parser<'g> {
         for (idx, c) in token[1..].char_indices() {
             let rest = &token[1 + idx + c.len_utf8()..];
             let Some(spec) = self.visible.iter().copied().find(|o| o.short.contains(&c)) else {
+                if self.open.is_some() {
+                    // at an open node: `-n NAME`, or `-nNAME` with the value attached
+                    let attached = (!rest.is_empty()).then(|| rest.to_string());
+                    return self.open_option(&c.to_string(), false, attached, next);
+                }
                 // the rest of a bundle cannot be read without knowing this option
                 self.unknown_option(token);
                 return false;
@@ -335,6 +473,23 @@ programs:
     options: ["-s, --service <s> (global)"]
     subcommands:
       exec: { trailing_command: true, options: ["-e <env>"] }
+  aws:
+    open: { depth: 2, safe: '^[a-z0-9-]+ (describe|list|get)-' }
+    file_refs: ["file://"]
+    options: ["--region <r> (global)", "--debug (global)", "--no-paginate (global)"]
+    subcommands:
+      s3:
+        subcommands:
+          rm: { options: ["--recursive"] }
+      configure: { class: safe }
+  gcloud:
+    open: {}
+    options: ["--project <p> (global)", "-q, --quiet (global)"]
+    subcommands:
+      compute:
+        open: {}
+        subcommands:
+          ssh: { options: ["--command <c>"] }
 "#;
 
     fn norm(line: &str) -> Command {
@@ -458,6 +613,135 @@ programs:
             c.operands.iter().map(|o| o.text.as_str()).collect::<Vec<_>>(),
             vec!["npm", "test", "--force", "-s", "x"]
         );
+    }
+
+    fn path(c: &Command) -> String {
+        c.path_string()
+    }
+
+    fn operands(c: &Command) -> Vec<&str> {
+        c.operands.iter().map(|o| o.text.as_str()).collect()
+    }
+
+    #[test]
+    fn open_paths_take_command_words_up_to_their_depth() {
+        let c = norm("aws --region eu-west-1 ec2 terminate-instances --instance-ids i-1 --debug");
+        assert_eq!(path(&c), "ec2 terminate-instances");
+        assert_eq!(c.option_values("instance-ids"), vec!["i-1"]);
+        assert_eq!(c.option_values("region"), vec!["eu-west-1"]);
+        assert!(c.unknowns.is_empty() && c.option_in_effect("debug"));
+        assert_eq!(c.class, Class::Destroy);
+        // global options anywhere, and a third word is an operand
+        let c = norm("aws ec2 --region x wait instance-running");
+        assert_eq!((path(&c), operands(&c)), ("ec2 wait".into(), vec!["instance-running"]));
+        // an undeclared option before the operation is a flag: it cannot hide it
+        let c = norm("aws ec2 --dry-run terminate-instances --instance-ids i-1");
+        assert_eq!(path(&c), "ec2 terminate-instances");
+        assert!(c.option_in_effect("dry-run") && c.option_values("dry-run").is_empty());
+        // a word that cannot name a command is not one
+        let c = norm("aws ec2 I-123");
+        assert_eq!((path(&c), operands(&c)), ("ec2".into(), vec!["I-123"]));
+        let c = norm("aws S3 ls");
+        assert!(matches!(&c.unknowns[..], [Unknown::Subcommand { word, .. }] if word == "S3"));
+    }
+
+    #[test]
+    fn declared_subcommands_come_first_and_keep_their_grammar() {
+        let c = norm("aws s3 rm s3://b --recursive");
+        assert_eq!(path(&c), "s3 rm");
+        assert!(c.option_in_effect("recursive"));
+        let c = norm("aws s3 rm s3://b --frobnicate");
+        assert!(matches!(&c.unknowns[..], [Unknown::Option { token, .. }] if token == "--frobnicate"));
+        // below an open word, a declared name is just another open word
+        let c = norm("aws ec2 s3");
+        assert_eq!(path(&c), "ec2 s3");
+        let c = norm("gcloud compute ssh vm-1 --command 'ls'");
+        assert_eq!(path(&c), "compute ssh");
+        let c = norm("gcloud compute instances ssh");
+        assert_eq!(path(&c), "compute instances ssh");
+    }
+
+    #[test]
+    fn open_option_spellings() {
+        let c = norm("aws rds delete-db-instance --db-instance-identifier db1 --skip-final-snapshot");
+        assert!(c.option_in_effect("skip-final-snapshot"));
+        assert_eq!(c.option_values("db-instance-identifier"), vec!["db1"]);
+        let c = norm("aws rds delete-db-instance --skip-final-snapshot --no-skip-final-snapshot");
+        assert!(!c.option_in_effect("skip-final-snapshot"));
+        let c = norm("aws rds delete-db-instance --no-skip-final-snapshot --skip-final-snapshot");
+        assert!(c.option_in_effect("skip-final-snapshot"));
+        let c = norm("aws route53 change-resource-record-sets --change-batch=file://b.json --x=--y");
+        assert_eq!(c.option_values("change-batch"), vec!["file://b.json"]);
+        assert_eq!(c.option_values("x"), vec!["--y"]);
+        // a flag followed by a positional takes it as its value (see `open_option`)
+        let c = norm("aws ec2 wait --dry-run instance-running --instance-ids i-1 i-2");
+        assert_eq!(c.option_values("dry-run"), vec!["instance-running"]);
+        assert_eq!(c.option_values("instance-ids"), vec!["i-1"]);
+        assert_eq!(operands(&c), vec!["i-2"]);
+        let c = norm("aws ec2 wait --no-cli-pager instance-running");
+        assert_eq!(operands(&c), vec!["instance-running"]);
+        // every occurrence counts
+        let c = norm("aws ssm send-command --parameters a --parameters b");
+        assert_eq!(c.option_values("parameters"), vec!["a", "b"]);
+        // declared negatable global keeps its grammar
+        let c = norm("aws s3api list-buckets --no-paginate");
+        assert!(c.option_in_effect("no-paginate"));
+        assert_eq!(c.class, Class::Safe);
+        // short options at an open node
+        let c = norm("gcloud sql instances delete -n db1 -xv");
+        assert_eq!(c.option_values("n"), vec!["db1"]);
+        assert_eq!(c.option_values("x"), vec!["v"]);
+    }
+
+    #[test]
+    fn undeclared_long_options_stand_for_the_names_they_begin_where_prefixes_are_accepted() {
+        let pack: PackFile = serde_yaml::from_str(
+            "schema: 1\npack: t\nsummary: s\nprograms:\n  aws:\n    syntax: { long_prefixes: true }\n    open: { depth: 2 }\n    options: [\"--region <r> (global)\"]\n",
+        )
+        .unwrap();
+        let root = pack.programs.get("aws").unwrap();
+        let words: Vec<String> =
+            "rds delete-db-instance --reg x --skip-final --no-delete-auto -n 1".split(' ').map(String::from).collect();
+        let c = normalize("aws", root, UnknownPolicy::Confirm, &words, Path::new("/"));
+        assert_eq!(c.option_values("region"), vec!["x"]);
+        assert!(c.option_in_effect("skip-final-snapshot") && !c.option_in_effect("skip"));
+        assert!(!c.option_in_effect("delete-automated-backups"));
+        // short names are never prefixes
+        assert!(c.option_in_effect("n") && !c.option_in_effect("no-wait"));
+        // without prefixes, names are exact
+        let c = norm("aws rds delete-db-instance --skip-final");
+        assert!(!c.option_in_effect("skip-final-snapshot"));
+    }
+
+    #[test]
+    fn unbounded_paths_end_at_the_first_undeclared_option_or_value() {
+        let c = norm("gcloud --project p -q sql instances delete db-1 --async");
+        assert_eq!(path(&c), "sql instances delete db-1");
+        assert_eq!(c.option_values("project"), vec!["p"]);
+        assert!(c.option_in_effect("async") && c.unknowns.is_empty());
+        let c = norm("gcloud compute instances delete --zone us-east1-b vm-1 vm-2");
+        assert_eq!(path(&c), "compute instances delete");
+        assert_eq!(c.option_values("zone"), vec!["us-east1-b"]);
+        assert_eq!(operands(&c), vec!["vm-1", "vm-2"]);
+        let c = norm("gcloud storage rm gs://b/x more");
+        assert_eq!((path(&c), operands(&c)), ("storage rm".into(), vec!["gs://b/x", "more"]));
+        let c = norm("gcloud projects -- delete p");
+        assert_eq!((path(&c), operands(&c)), ("projects".into(), vec!["delete", "p"]));
+        // an undeclared option before the path begins does not end it
+        let c = norm("gcloud --frobnicate projects delete p");
+        assert_eq!(path(&c), "projects delete p");
+        // known global options do not end it either
+        let c = norm("gcloud compute --project p instances delete vm");
+        assert_eq!(path(&c), "compute instances delete vm");
+    }
+
+    #[test]
+    fn open_paths_are_safe_only_when_the_pack_says_so() {
+        assert_eq!(norm("aws ec2 describe-instances").class, Class::Safe);
+        assert_eq!(norm("aws ec2 delete-volume").class, Class::Destroy);
+        assert_eq!(norm("aws ec2").class, Class::Destroy);
+        assert_eq!(norm("aws configure").class, Class::Safe);
+        assert_eq!(norm("gcloud projects list").class, Class::Destroy);
     }
 
     #[test]

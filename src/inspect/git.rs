@@ -103,8 +103,17 @@ fn apply_push_config(cmd: &mut Command, words: &[String], ctx: &Ctx) {
     }
     for (on, name) in [(mirror, "mirror"), (force, "force")] {
         if on {
-            cmd.options
-                .insert(0, OptionUse { name: name.into(), value: None, negated: false, multiple: false, inert: false });
+            cmd.options.insert(
+                0,
+                OptionUse {
+                    name: name.into(),
+                    value: None,
+                    negated: false,
+                    multiple: false,
+                    inert: false,
+                    prefix: false,
+                },
+            );
         }
     }
 }

@@ -15,10 +15,12 @@
 //! - [`sql`]: psql, mysql, sqlite3, mongosh, redis-cli → statements that destroy.
 //! - [`shell`]: shell command strings → simple commands.
 //! - [`payload`]: files and stdin, read bounded.
+//! - [`fileref`]: option values naming a file that holds the value (`file://x.json`).
 //! - [`unwrap`]: wrappers (`sudo`, `env`, `bash -c`, `ssh host cmd`…) → the command they run.
 
 pub mod api;
 pub mod argv;
+pub mod fileref;
 pub mod gh_api;
 pub mod git;
 pub mod graphql;
@@ -89,11 +91,12 @@ pub(crate) fn inspect_argv(
         return protect::check_command(&cmd, ctx).into_iter().collect();
     }
     let Some(cmd) = command(rules, program, words, ctx.cwd) else { return Vec::new() };
-    let cmd = match cmd.program.as_str() {
+    let mut cmd = match cmd.program.as_str() {
         "git" => git::resolve(rules, cmd, words, ctx),
         _ => cmd,
     };
-    let mut ops = payload_operations(rules, &cmd, ctx);
+    let mut ops = fileref::resolve(&mut cmd, ctx);
+    ops.extend(payload_operations(rules, &cmd, ctx));
     ops.extend(protect::check_command(&cmd, ctx));
     ops.extend(unwrap::unknown_value(&cmd));
     if let Some(runs) = cmd.runs.clone() {
@@ -144,6 +147,7 @@ fn guard_command(words: &[String], ctx: &Ctx) -> Command {
         dir: ctx.cwd.to_path_buf(),
         globals_end: 0,
         payloads: Vec::new(),
+        file_refs: Vec::new(),
     }
 }
 

@@ -82,6 +82,7 @@ static NO_COMMAND: std::sync::LazyLock<Command> = std::sync::LazyLock::new(|| Co
     dir: std::path::PathBuf::new(),
     globals_end: 0,
     payloads: Vec::new(),
+    file_refs: Vec::new(),
 });
 
 impl<'a> Eval<'a> {
@@ -254,7 +255,8 @@ impl<'a> Eval<'a> {
     }
 
     fn any_operand(&self, p: &TextPredicate) -> Result<bool, PatternError> {
-        for op in self.cmd().operands.iter() {
+        let operands = self.cmd().operands.iter().enumerate();
+        for (_, op) in operands.filter(|(i, _)| p.at.is_none_or(|at| at == *i)) {
             if self.operand(op, p)? {
                 return Ok(true);
             }

@@ -220,6 +220,42 @@ pub struct NodeSpec {
     /// This command runs another command: where to find it. See `inspect::unwrap`.
     #[serde(default)]
     pub runs: Option<Runs>,
+    /// The words after this node name commands the grammar does not list (`aws SERVICE
+    /// OPERATION`, gcloud groups at any depth). Declared subcommands still come first.
+    #[serde(default)]
+    pub open: Option<OpenPath>,
+    /// Option values starting with one of these prefixes name a file whose contents
+    /// are the real value (`aws … --change-batch file://batch.json`): guard judges the
+    /// contents in the value's place. Inherited by subcommands. See `inspect::fileref`.
+    #[serde(default)]
+    pub file_refs: List<Text>,
+}
+
+/// An open command path: a command tree too large to list. Each word that looks like
+/// a command name (`^[a-z][a-z0-9-]*$`) where a subcommand is expected joins the path,
+/// so `command:`/`command_matches:` see `ec2 terminate-instances` or `sql instances
+/// delete`. Options the grammar does not declare are recorded by long name, never as
+/// unknown: the pack's rules decide (see `inspect::argv` for how their values are read).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpenPath {
+    /// At most this many words (aws: 2, SERVICE and OPERATION); an undeclared option
+    /// before the path is complete is a flag, as the CLI reads its path first. Unstated:
+    /// any number, and the path ends at the first undeclared option.
+    #[serde(default)]
+    pub depth: Option<usize>,
+    /// A pattern over the open words (space-separated): paths it matches only read,
+    /// and are `class: safe`. Every other open path is `class: destroy`.
+    #[serde(default)]
+    pub safe: Option<Text>,
+}
+
+/// Whether a word can name a command of an open path: `ec2`, `delete-db-instance`,
+/// `run-command`. Values (`s3://b`, `i-0ABC`, `--x`, `$VAR`) cannot.
+pub fn is_command_word(word: &str) -> bool {
+    let mut chars = word.chars();
+    chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
 /// How a wrapper (`sudo`, `timeout`, `bash -c`, `ssh host`…) names the command it runs.
@@ -589,6 +625,9 @@ pub struct TextPredicate {
     /// Operands only: the operand names a path that exists (relative to the command's
     /// working directory, after `-C`-style options).
     pub exists: Option<bool>,
+    /// Operands only: only the operand at this position counts (0: the first, a copy's
+    /// source).
+    pub at: Option<usize>,
 }
 
 impl<'de> Deserialize<'de> for TextPredicate {
@@ -604,6 +643,8 @@ impl<'de> Deserialize<'de> for TextPredicate {
             after_dashdash: Option<bool>,
             #[serde(default)]
             exists: Option<bool>,
+            #[serde(default)]
+            at: Option<usize>,
         }
         #[derive(Deserialize)]
         #[serde(untagged)]
@@ -618,6 +659,7 @@ impl<'de> Deserialize<'de> for TextPredicate {
                 not_matches: f.not_matches.map(Cow::Owned),
                 after_dashdash: f.after_dashdash,
                 exists: f.exists,
+                at: f.at,
             },
         })
     }

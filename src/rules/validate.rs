@@ -4,7 +4,9 @@
 //! by guard at run time (`guard rules lint`, and later the user/project layers). Every
 //! problem is collected, so one run shows them all.
 
-use super::schema::{Condition, NodeSpec, PackFile, RuleSpec, SCHEMA_VERSION, TextPredicate, ValueKind};
+use super::schema::{
+    Condition, NodeSpec, PackFile, RuleSpec, SCHEMA_VERSION, TextPredicate, ValueKind, is_command_word,
+};
 use std::collections::{BTreeSet, HashMap};
 
 /// Rule patterns are written by people (and, in agent-writable layers, possibly by the
@@ -67,6 +69,17 @@ fn check_node(
 ) {
     if node.syntax.is_some() && !is_root {
         push(place, "`syntax` is only allowed on a program's root".into());
+    }
+    if let Some(open) = &node.open {
+        if open.depth == Some(0) {
+            push(place, "`open.depth` must be at least 1".into());
+        }
+        if let Some(Err(e)) = open.safe.as_deref().map(check_pattern) {
+            push(place, format!("`open.safe`: {e}"));
+        }
+    }
+    if node.file_refs.iter().any(|p| p.is_empty() || p.starts_with('-')) {
+        push(place, "`file_refs` prefixes must be non-empty and not start with `-`".into());
     }
     let mut names: HashMap<String, ()> = HashMap::new();
     for g in inherited_globals.iter() {
@@ -167,7 +180,7 @@ impl<F: FnMut(&str, String)> CondCheck<'_, F> {
     fn condition(&mut self, c: &Condition, commands: &mut Vec<String>) {
         let before = commands.len();
         for path in c.command.iter() {
-            if !self.roots.iter().any(|root| find_path(root, path).is_some()) {
+            if !self.roots.iter().any(|root| resolve_path(root, path).is_some()) {
                 (self.push)(self.id, format!("`command: {path}` names no command of this pack's programs"));
             }
             commands.push(path.to_string());
@@ -214,9 +227,13 @@ impl<F: FnMut(&str, String)> CondCheck<'_, F> {
             let nodes: Vec<Vec<&NodeSpec>> = if commands.is_empty() {
                 all_chains(root)
             } else {
-                commands.iter().filter_map(|p| find_path(root, p)).collect()
+                commands.iter().filter_map(|p| resolve_path(root, p)).collect()
             };
             for chain in nodes {
+                // an open node records any option by name
+                if chain.last().is_some_and(|n| n.open.is_some()) {
+                    found = found.or(Some(ValueKind::Optional));
+                }
                 // the node's own options and its ancestors' (a root option such as
                 // `git -c` shapes every subcommand)
                 for node in chain.iter() {
@@ -243,8 +260,8 @@ impl<F: FnMut(&str, String)> CondCheck<'_, F> {
                 (self.push)(self.id, e);
             }
         }
-        if !operand && (p.after_dashdash.is_some() || p.exists.is_some()) {
-            (self.push)(self.id, "`after_dashdash` and `exists` only apply to `operand`".into());
+        if !operand && (p.after_dashdash.is_some() || p.exists.is_some() || p.at.is_some()) {
+            (self.push)(self.id, "`after_dashdash`, `exists` and `at` only apply to `operand`".into());
         }
     }
 }
@@ -262,12 +279,23 @@ pub fn check_pattern(re: &str) -> Result<(), String> {
         .map_err(|e| format!("invalid pattern `{re}`: {}", e.to_string().replace('\n', " ")))
 }
 
-/// The chain of nodes from the root to `path` ("stash drop"), if it exists.
-pub fn find_path<'a>(root: &'a NodeSpec, path: &str) -> Option<Vec<&'a NodeSpec>> {
+/// The chain of nodes from the root to `path` ("stash drop"), if it exists. A path
+/// may go on below an open node with as many command words as its `open.depth`
+/// allows; the chain then ends at the open node.
+pub fn resolve_path<'a>(root: &'a NodeSpec, path: &str) -> Option<Vec<&'a NodeSpec>> {
     let mut chain = vec![root];
-    for word in path.split_whitespace() {
-        let node = chain.last().expect("non-empty").subcommands.get(word)?;
-        chain.push(node);
+    let words: Vec<&str> = path.split_whitespace().collect();
+    for (i, word) in words.iter().enumerate() {
+        let node = *chain.last().expect("non-empty");
+        match node.subcommands.get(word) {
+            Some(child) => chain.push(child),
+            None => {
+                let open = node.open.as_ref()?;
+                let rest = &words[i..];
+                let fits = open.depth.is_none_or(|d| rest.len() <= d);
+                return (fits && rest.iter().all(|w| is_command_word(w))).then_some(chain);
+            }
+        }
     }
     Some(chain)
 }
@@ -425,6 +453,47 @@ rules:
             "rules/demo.yaml: demo.one: `operation: nothing.here` is not produced",
             "rules/demo.yaml: demo.one: example `'unterminated` is not a valid command line",
         ];
+        for e in expect {
+            assert!(problems.iter().any(|p| p.starts_with(e)), "missing {e:?} in {problems:#?}");
+        }
+    }
+
+    #[test]
+    fn open_nodes_accept_their_paths_and_any_option() {
+        let p = pack(
+            r#"
+schema: 1
+pack: demo
+summary: demo
+programs:
+  demo:
+    open: { depth: 2 }
+    subcommands:
+      s3: { options: ["--recursive"] }
+      bad: { open: { depth: 0, safe: "(" } }
+rules:
+  - id: demo.del
+    reason: r
+    severity: high
+    match: { command: [ec2 terminate-instances, s3], option: skip-final-snapshot }
+    confirm: ["demo ec2 terminate-instances --skip-final-snapshot"]
+    allow: ["demo"]
+  - id: demo.deep
+    reason: r
+    severity: high
+    match: { command: [ec2 a b, ec2 B] }
+    confirm: ["demo"]
+    allow: ["demo"]
+"#,
+        );
+        let problems: Vec<String> = validate_pack("f", &p, &BTreeSet::new()).iter().map(|p| p.to_string()).collect();
+        let expect = [
+            "f: programs.demo bad: `open.depth` must be at least 1",
+            "f: programs.demo bad: `open.safe`: invalid pattern `(`",
+            "f: demo.deep: `command: ec2 a b` names no command",
+            "f: demo.deep: `command: ec2 B` names no command",
+        ];
+        assert_eq!(problems.len(), expect.len(), "{problems:#?}");
         for e in expect {
             assert!(problems.iter().any(|p| p.starts_with(e)), "missing {e:?} in {problems:#?}");
         }

@@ -1,6 +1,7 @@
 //! End-to-end tests: the built `guard` binary, driven through real symlink shims.
 
 mod check;
+mod clouds;
 mod confirm;
 mod exec;
 mod failclosed;
