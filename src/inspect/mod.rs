@@ -7,6 +7,7 @@
 //!
 //! - [`argv`]: grammar-driven normalization.
 //! - [`git`]: aliases and push configuration.
+//! - [`envargs`]: arguments taken from the environment (`TF_CLI_ARGS`…).
 //! - [`http`]: curl, wget, HTTPie, xh → HTTP requests.
 //! - [`graphql`]: request bodies → GraphQL operations and their root fields.
 //! - [`api`]: HTTP requests and GraphQL documents → named API operations.
@@ -17,6 +18,7 @@
 
 pub mod api;
 pub mod argv;
+pub mod envargs;
 pub mod git;
 pub mod graphql;
 pub mod http;
@@ -81,6 +83,10 @@ pub(crate) fn inspect_argv(
     let Some(cmd) = command(rules, program, words, ctx.cwd) else { return Vec::new() };
     let cmd = match cmd.program.as_str() {
         "git" => git::resolve(rules, cmd, words, ctx),
+        "terraform" | "pulumi" | "terragrunt" => match envargs::apply(rules, cmd, words, ctx) {
+            Ok(cmd) => cmd,
+            Err(unjudged) => return vec![unjudged],
+        },
         _ => cmd,
     };
     let mut ops = payload_operations(rules, &cmd, ctx);
