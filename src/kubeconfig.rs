@@ -84,7 +84,8 @@ pub fn resolve(cmd: &Command, env: &Env) -> KubeTarget {
         }
     }
     let helm_context = if cmd.program == "helm" { env.text("HELM_KUBECONTEXT") } else { None };
-    let context = last(flags.context).or(helm_context).or_else(|| configs.iter().find_map(|c| c.current_context.clone()));
+    let context =
+        last(flags.context).or(helm_context).or_else(|| configs.iter().find_map(|c| c.current_context.clone()));
     let Some(context) = context.filter(|c| !c.is_empty()) else {
         t.context = "unknown".into();
         t.notes.push(if files.is_empty() {

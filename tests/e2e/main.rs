@@ -8,6 +8,7 @@ mod fs;
 mod git;
 mod hooks;
 mod http;
+mod infra;
 mod pg;
 mod railway;
 mod shim;
