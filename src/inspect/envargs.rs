@@ -7,11 +7,11 @@
 //! with the arguments they add.
 
 use super::Ctx;
-use crate::operation::{Command, Operation, Unjudged};
+use crate::operation::{Command, Unjudged};
 use crate::rules::RuleSet;
 
 /// The command as the program will see it, or why it cannot be known.
-pub fn apply(rules: &RuleSet, cmd: Command, words: &[String], ctx: &Ctx) -> Result<Command, Operation> {
+pub fn apply(rules: &RuleSet, cmd: Command, words: &[String], ctx: &Ctx) -> Result<Command, Unjudged> {
     let extended = match cmd.program.as_str() {
         "terraform" => terraform(&cmd, words, ctx)?,
         "pulumi" if truthy(ctx.env.text("PULUMI_SKIP_CONFIRMATIONS")) => Some(appended(words, "--yes")),
@@ -30,7 +30,7 @@ pub fn apply(rules: &RuleSet, cmd: Command, words: &[String], ctx: &Ctx) -> Resu
 
 /// Terraform inserts `TF_CLI_ARGS`, then `TF_CLI_ARGS_<subcommand>` (words of a nested
 /// subcommand joined with `_`), right after the subcommand, split like a shell would.
-fn terraform(cmd: &Command, words: &[String], ctx: &Ctx) -> Result<Option<Vec<String>>, Operation> {
+fn terraform(cmd: &Command, words: &[String], ctx: &Ctx) -> Result<Option<Vec<String>>, Unjudged> {
     if cmd.path.is_empty() {
         return Ok(None);
     }
@@ -41,10 +41,10 @@ fn terraform(cmd: &Command, words: &[String], ctx: &Ctx) -> Result<Option<Vec<St
         match shell_words::split(&value) {
             Ok(args) => inserted.extend(args),
             Err(_) => {
-                return Err(Operation::Unjudged(Unjudged {
+                return Err(Unjudged {
                     destination: cmd.program.clone(),
                     reason: format!("{name} cannot be split into arguments"),
-                }));
+                });
             }
         }
     }

@@ -85,7 +85,7 @@ pub(crate) fn inspect_argv(
         "git" => git::resolve(rules, cmd, words, ctx),
         "terraform" | "pulumi" | "terragrunt" => match envargs::apply(rules, cmd, words, ctx) {
             Ok(cmd) => cmd,
-            Err(unjudged) => return vec![unjudged],
+            Err(unjudged) => return vec![Operation::Unjudged(unjudged)],
         },
         _ => cmd,
     };
