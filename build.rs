@@ -300,6 +300,7 @@ lit_struct!(NodeSpec {
 lit_struct!(OpenPath { depth, safe });
 lit_struct!(Runs {
     argv_at,
+    dashdash,
     skip_assignments,
     shell_option,
     shell_in_value,

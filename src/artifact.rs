@@ -19,7 +19,7 @@
 //! | `argv` | array | the exact argv; an element that is not UTF-8 is `{"hex": …, "lossy": …}` |
 //! | `cwd` | string or the same object | working directory |
 //! | `real_binary` | string or null | the program that would have run |
-//! | `target` | object | what it really targets: `summary`, `production`, and where known `paths`, `repository`, `remote`, `remote_url`, `branch`, `project`, `environment`, `service`, `host`, `notes` |
+//! | `target` | object | what it really targets: `summary`, `production`, and where known `paths`, `repository`, `remote`, `remote_url`, `branch`, `project`, `environment`, `service`, `context`, `cluster`, `namespace`, `host`, `notes` |
 //! | `fingerprint` | string | `sha256:…` of binary, argv, cwd, target, payload hashes and target-selecting environment |
 //! | `created_at`, `expires_at` | string | RFC 3339, UTC; an approval must happen before `expires_at` |
 //! | `instruction` | string | addressed to the agent: it cannot confirm this itself |

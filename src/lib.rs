@@ -24,6 +24,7 @@ pub mod fingerprint;
 pub mod hooks;
 pub mod inspect;
 pub mod invocation;
+pub mod kubeconfig;
 pub mod operation;
 pub mod paths;
 pub mod request;

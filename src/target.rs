@@ -34,6 +34,13 @@ pub struct Target {
     pub environment: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
+    /// Kubernetes: the kubeconfig context, its cluster and the namespace.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub context: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -180,6 +187,7 @@ fn command(cmd: &Command, pack: &str, env: &Env) -> Target {
         (_, "railway") => railway(cmd, env),
         ("filesystem", _) => paths(cmd),
         ("sql", _) => database(cmd, env),
+        ("kubernetes", _) => kube(cmd, env),
         _ => Target {
             summary: format!("{} {}", cmd.program, cmd.path_string()).trim_end().to_string(),
             ..Target::default()
@@ -219,8 +227,38 @@ fn mark_production(t: &mut Target, settings: &Settings) {
     if settings.is_production(host.as_deref(), env_name) {
         t.production = true;
     }
+    let kube_names = crate::kubeconfig::names(t.context.as_deref(), t.cluster.as_deref());
+    if kube_names.iter().any(|n| settings.is_production(None, Some(n))) {
+        t.production = true;
+    }
     if t.production {
         t.summary = format!("PRODUCTION: {}", t.summary);
+    }
+}
+
+/// kubectl and helm: the context, cluster, API server and namespace they reach.
+fn kube(cmd: &Command, env: &Env) -> Target {
+    let k = crate::kubeconfig::resolve(cmd, env);
+    let host = k.server.as_deref().and_then(url_host);
+    let mut what: Vec<&str> = vec![&cmd.program];
+    what.extend(cmd.path.iter().map(String::as_str));
+    what.extend(cmd.operands.iter().take(4).map(|o| o.text.as_str()));
+    let summary = format!(
+        "{}{}: context {}{}, namespace {}",
+        what.join(" "),
+        if cmd.operands.len() > 4 { " …" } else { "" },
+        k.context,
+        k.server.as_deref().map(|s| format!(" ({s})")).unwrap_or_default(),
+        k.namespace.as_deref().unwrap_or("unknown")
+    );
+    Target {
+        summary,
+        context: Some(k.context),
+        cluster: k.cluster,
+        namespace: k.namespace,
+        host,
+        notes: k.notes,
+        ..Target::default()
     }
 }
 

@@ -93,12 +93,15 @@ impl<'g> Parser<'g> {
         self.chain.last().expect("chain starts with the root")
     }
 
+    /// The current node's options first: a subcommand's own `-f, --force` shadows an
+    /// inherited global `-f, --file`, as in cobra (`docker compose rm -f`).
     fn refresh_visible(&mut self) {
         let last = self.chain.len() - 1;
         self.visible = self
             .chain
             .iter()
             .enumerate()
+            .rev()
             .flat_map(|(depth, node)| node.options.iter().filter(move |o| depth == last || o.global))
             .collect();
     }
@@ -742,6 +745,20 @@ programs:
         assert_eq!(norm("aws ec2").class, Class::Destroy);
         assert_eq!(norm("aws configure").class, Class::Safe);
         assert_eq!(norm("gcloud projects list").class, Class::Destroy);
+    }
+
+    #[test]
+    fn own_options_shadow_inherited_globals() {
+        let pack: PackFile = serde_yaml::from_str(
+            "schema: 1\npack: t\nsummary: t\nprograms:\n  c:\n    options: ['-f, --file <f> (global)']\n    subcommands:\n      rm: { options: ['-f, --force'] }\n",
+        )
+        .unwrap();
+        let root = pack.programs.get("c").unwrap();
+        let words: Vec<String> = ["-f", "a.yml", "rm", "-f", "web"].iter().map(|w| w.to_string()).collect();
+        let c = normalize("c", root, UnknownPolicy::Confirm, &words, Path::new("/"));
+        assert_eq!(c.option_values("file"), vec!["a.yml"]);
+        assert!(c.option_in_effect("force"));
+        assert_eq!(c.operands[0].text, "web");
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! - [`identity`]: what a program is under another name (`git-push`, `psql-16`).
 //! - [`argv`]: grammar-driven normalization.
 //! - [`git`]: aliases and push configuration.
+//! - [`envargs`]: arguments taken from the environment (`TF_CLI_ARGS`…).
 //! - [`http`]: curl, wget, HTTPie, xh → HTTP requests.
 //! - [`graphql`]: request bodies → GraphQL operations and their root fields.
 //! - [`api`]: HTTP requests and GraphQL documents → named API operations.
@@ -20,6 +21,7 @@
 
 pub mod api;
 pub mod argv;
+pub mod envargs;
 pub mod fileref;
 pub mod gh_api;
 pub mod git;
@@ -93,6 +95,10 @@ pub(crate) fn inspect_argv(
     let Some(cmd) = command(rules, program, words, ctx.cwd) else { return Vec::new() };
     let mut cmd = match cmd.program.as_str() {
         "git" => git::resolve(rules, cmd, words, ctx),
+        "terraform" | "pulumi" | "terragrunt" => match envargs::apply(rules, cmd, words, ctx) {
+            Ok(cmd) => cmd,
+            Err(unjudged) => return vec![Operation::Unjudged(unjudged)],
+        },
         _ => cmd,
     };
     let mut ops = fileref::resolve(&mut cmd, ctx);

@@ -67,7 +67,8 @@ pub fn inner(rules: &mut RuleSet, cmd: &Command, runs: &Runs, ctx: &Ctx, depth: 
         return if words.is_empty() { Vec::new() } else { shell_string(rules, &words.join(" "), ctx, depth) };
     }
     if let Some(at) = runs.argv_at {
-        let mut words: Vec<&str> = operands.get(at..).unwrap_or_default().to_vec();
+        let after_dashdash = cmd.operands.iter().position(|o| o.after_dashdash).filter(|_| runs.dashdash);
+        let mut words: Vec<&str> = operands.get(after_dashdash.unwrap_or(at)..).unwrap_or_default().to_vec();
         let split = split_strings(cmd);
         let split_refs: Vec<&str> = split.iter().map(String::as_str).collect();
         words.splice(0..0, split_refs);
@@ -418,6 +419,19 @@ mod tests {
         assert_eq!(rule("env"), "allow");
         assert_eq!(rule("sudo -l"), "allow");
         assert_eq!(rule("ssh prod-host"), "allow");
+    }
+
+    #[test]
+    fn commands_run_in_containers_are_judged() {
+        assert_eq!(rule("kubectl exec web -c app -- rm -rf /data"), "filesystem.rm.recursive");
+        assert_eq!(rule("kubectl exec -it web -- sh -c 'rm -rf /data'"), "filesystem.rm.recursive");
+        // the old spelling without `--`: the command follows the pod
+        assert_eq!(rule("kubectl exec web rm -rf /data"), "filesystem.rm.recursive");
+        // no pod operand: the command is what follows `--` (`runs: dashdash`)
+        assert_eq!(rule("kubectl exec -f pod.yaml -- rm -rf /data"), "filesystem.rm.recursive");
+        assert_eq!(rule("kubectl run tmp --image=alpine --rm -it -- rm -rf /data"), "filesystem.rm.recursive");
+        assert_eq!(rule("kubectl exec web -- ls /data"), "allow");
+        assert_eq!(rule("kubectl exec -it web -- bash"), "allow");
     }
 
     #[test]

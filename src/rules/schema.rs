@@ -265,6 +265,10 @@ pub struct Runs {
     /// The inner argv starts at this operand (`timeout 5 CMD…`: 1; `nice CMD…`: 0).
     #[serde(default)]
     pub argv_at: Option<usize>,
+    /// With `argv_at`: when there is a `--`, the inner argv is everything after it
+    /// instead (`kubectl exec -f pod.yaml -- CMD…`, where no pod operand comes first).
+    #[serde(default)]
+    pub dashdash: bool,
     /// Leading `NAME=value` operands are environment assignments (`env`, `sudo`).
     #[serde(default)]
     pub skip_assignments: bool,

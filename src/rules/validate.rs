@@ -81,10 +81,10 @@ fn check_node(
     if node.file_refs.iter().any(|p| p.is_empty() || p.starts_with('-')) {
         push(place, "`file_refs` prefixes must be non-empty and not start with `-`".into());
     }
+    // an option may shadow an inherited global of the same spelling (cobra's local
+    // flags do: `docker compose rm -f` is --force, not compose's --file); within one
+    // node every spelling is unique
     let mut names: HashMap<String, ()> = HashMap::new();
-    for g in inherited_globals.iter() {
-        names.insert(g.clone(), ());
-    }
     for opt in node.options.iter() {
         for s in opt.short.iter() {
             if names.insert(format!("-{s}"), ()).is_some() {

@@ -9,6 +9,7 @@ mod fs;
 mod git;
 mod hooks;
 mod http;
+mod infra;
 mod paas;
 mod pg;
 mod railway;
