@@ -37,7 +37,12 @@ EXTRA_OPTIONS = {"podman": {"play kube": ["-f, --force"]}}.get(PROG, {})
 # Root options of podman 5.x the installed 4.3 lacks.
 EXTRA_GLOBALS = {"podman": ["--cdi-spec-dir <v>...", "--config <v>", "--db-backend <v>", "--imagestore <v>",
                             "--module <v>...", "--out <v>", "--transient-store"]}.get(PROG, [])
-RUNS = {"unshare": "trailing_command: true\nruns: { argv_at: 0 }"}
+# Commands that run a command: what follows the image (run) or the container (exec)
+# is the container's command, judged by its own pack; a CLI image runs its CLI.
+_RUN_IMAGE = "trailing_command: true\nruns: { argv_at: 0, image: true, entrypoint_option: entrypoint }"
+_EXEC = "trailing_command: true\nruns: { argv_at: 1 }"
+RUNS = {"unshare": "trailing_command: true\nruns: { argv_at: 0 }",
+        "run": _RUN_IMAGE, "container run": _RUN_IMAGE, "exec": _EXEC, "container exec": _EXEC}
 LIST_TYPES = {"list", "strings", "stringArray", "filter", "ulimit", "uint16Slice", "stringSlice", "map"}
 GLOBAL_SECTION = {"docker": "Global Options:", "podman": None}[PROG]
 

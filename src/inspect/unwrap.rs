@@ -482,6 +482,25 @@ mod tests {
     }
 
     #[test]
+    fn containers_run_the_command_or_the_cli_their_image_is() {
+        let cases = [
+            ("docker run --rm amazon/aws-cli:2.15 s3 rb s3://bucket --force", "aws.s3.rb-force"),
+            ("docker exec -it db rm -rf /data", "filesystem.rm.recursive"),
+            ("docker run --rm -it debian:12 rm -rf /data", "filesystem.rm.recursive"),
+            ("docker run --entrypoint rm debian -rf /x", "filesystem.rm.recursive"),
+            ("podman run --rm docker.io/bitnami/kubectl:1.30 delete ns prod", "kubernetes.delete-namespace"),
+            ("docker container run -v /:/host alpine rm -rf /host/etc", "filesystem.rm.recursive"),
+            ("docker run --rm alpine ls -la", "allow"),
+            ("docker run -d postgres", "allow"),
+            ("docker exec web ls", "allow"),
+            ("docker run -e X=1 --name x amazon/aws-cli ec2 describe-instances", "allow"),
+        ];
+        for (line, want) in cases {
+            assert_eq!(rule(line), want, "{line}");
+        }
+    }
+
+    #[test]
     fn shell_strings_are_judged_command_by_command() {
         let cases = [
             ("git status && ls -la", "allow"),
