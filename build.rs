@@ -136,6 +136,14 @@ fn program_index(packs: &[(String, PackFile)]) -> BTreeMap<String, Vec<u16>> {
     fn sends_http(node: &NodeSpec) -> bool {
         node.inspector.as_deref() == Some("http") || node.subcommands.values().any(sends_http)
     }
+    const SQL_INSPECTORS: &[&str] = &["psql", "mysql", "sqlite3", "mongosh", "redis-cli"];
+    fn sends_sql(node: &NodeSpec) -> bool {
+        node.inspector.as_deref().is_some_and(|i| SQL_INSPECTORS.contains(&i)) || node.subcommands.values().any(sends_sql)
+    }
+    fn names_sql(c: &Condition) -> bool {
+        !c.sql.is_empty() || c.all.iter().chain(c.any.iter()).any(names_sql)
+    }
+    let sql_rules: Vec<bool> = packs.iter().map(|(_, p)| p.rules.iter().any(|r| names_sql(&r.when))).collect();
     let mut index = BTreeMap::new();
     for (i, (_, pack)) in packs.iter().enumerate() {
         for (name, root) in pack.programs.iter() {
@@ -143,8 +151,11 @@ fn program_index(packs: &[(String, PackFile)]) -> BTreeMap<String, Vec<u16>> {
             produced(root, &mut ops);
             let mut list = vec![i as u16];
             for (j, (_, other)) in packs.iter().enumerate() {
-                // an HTTP client can reach every API a pack describes
-                let reaches = !rule_ops[j].is_disjoint(&ops) || (sends_http(root) && other.api.is_some());
+                // an HTTP client can reach every API a pack describes; whatever sends
+                // SQL is judged by every pack's statement rules
+                let reaches = !rule_ops[j].is_disjoint(&ops)
+                    || (sends_http(root) && other.api.is_some())
+                    || (sends_sql(root) && sql_rules[j]);
                 if j != i && reaches {
                     list.push(j as u16);
                 }
