@@ -18,7 +18,7 @@ mod rules {
 }
 
 use rules::schema::*;
-use rules::validate::{operations_of, validate_pack};
+use rules::validate::{line_of_rule, operations_of, validate_pack};
 
 fn main() {
     println!("cargo:rerun-if-changed=rules");
@@ -78,20 +78,14 @@ fn main() {
 }
 
 /// The 1-based line of `id: <rule id>` in the pack's text.
-fn line_of_rule(text: &str, id: &str) -> usize {
-    text.lines()
-        .position(|l| {
-            let l = l.trim_start().trim_start_matches("- ").trim_start();
-            l.strip_prefix("id:").is_some_and(|rest| rest.trim().trim_matches(['"', '\'']) == id)
-        })
-        .map_or(0, |i| i + 1)
-}
-
 fn cross_pack_problems(packs: &[(String, PackFile)]) -> Vec<String> {
     let mut out = Vec::new();
     let mut ids: BTreeMap<String, &str> = BTreeMap::new();
     let mut programs: BTreeMap<String, &str> = BTreeMap::new();
     for (file, pack) in packs {
+        if pack.extends.is_some() || !pack.exceptions.is_empty() {
+            out.push(format!("{file}: `extends` and `exceptions` belong in the system, user or project layers"));
+        }
         for rule in pack.rules.iter() {
             if let Some(other) = ids.insert(rule.id.to_string(), file) {
                 out.push(format!("{file}: {}: rule id also used in {other}", rule.id));
@@ -289,8 +283,11 @@ lit_struct!(PackFile {
     target_env,
     api,
     programs,
-    rules
+    rules,
+    extends,
+    exceptions
 });
+lit_struct!(ExceptionSpec { rule, reason, when, source });
 lit_struct!(ApiSpec { service, hosts });
 lit_struct!(Syntax { bundling, long_equals, long_prefixes, permute, single_dash_long, raw });
 lit_struct!(NodeSpec {

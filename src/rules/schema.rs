@@ -110,6 +110,14 @@ pub struct PackFile {
     pub programs: Named<NodeSpec>,
     #[serde(default)]
     pub rules: List<RuleSpec>,
+    /// Layer files only: the built-in pack whose programs (and grammar) this file's
+    /// rules are about (`extends: git` to add a rule for `git push`).
+    #[serde(default)]
+    pub extends: Option<Text>,
+    /// System layer only: built-in rules that do not stop some commands, each with why.
+    /// Never a `deny` rule; ignored (and reported) in the user and project layers.
+    #[serde(default)]
+    pub exceptions: List<ExceptionSpec>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -474,6 +482,21 @@ fn options_de<'de, D: Deserializer<'de>>(de: D) -> Result<List<OptionSpec>, D::E
         .collect::<Result<_, _>>()
         .map_err(serde::de::Error::custom)?;
     Ok(Cow::Owned(parsed))
+}
+
+/// An allowed exception to one rule (system layer): the rule does not stop an operation
+/// that also satisfies `match` (every operation it matches, without `match`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExceptionSpec {
+    pub rule: Text,
+    /// Why this is safe here, for the audit log and `guard rules list`.
+    pub reason: Text,
+    #[serde(default, rename = "match")]
+    pub when: Option<Condition>,
+    /// Where it is written (`/etc/guard/team.yaml:12`); filled in when loaded.
+    #[serde(default, skip_deserializing)]
+    pub source: Text,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]

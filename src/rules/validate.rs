@@ -31,9 +31,30 @@ impl std::fmt::Display for Problem {
     }
 }
 
+/// The 1-based line where the rule with this id starts (`- id: …`), 0 if not found.
+pub fn line_of_rule(text: &str, id: &str) -> usize {
+    text.lines()
+        .position(|l| {
+            let l = l.trim_start().trim_start_matches("- ").trim_start();
+            l.strip_prefix("id:").is_some_and(|rest| rest.trim().trim_matches(['"', '\'']) == id)
+        })
+        .map_or(0, |i| i + 1)
+}
+
 /// Checks one pack on its own. `known_operations` lists every operation any pack
 /// declares or produces (operation conditions must name one of them).
 pub fn validate_pack(file: &str, pack: &PackFile, known_operations: &BTreeSet<String>) -> Vec<Problem> {
+    validate_pack_with(file, pack, None, known_operations)
+}
+
+/// Like [`validate_pack`], for a layer file whose rules are about another pack's
+/// programs (`extends:`): `grammar` is that pack, and its grammar is not checked again.
+pub fn validate_pack_with(
+    file: &str,
+    pack: &PackFile,
+    grammar: Option<&PackFile>,
+    known_operations: &BTreeSet<String>,
+) -> Vec<Problem> {
     let mut out = Vec::new();
     let mut push =
         |place: &str, message: String| out.push(Problem { file: file.to_string(), place: place.to_string(), message });
@@ -55,7 +76,7 @@ pub fn validate_pack(file: &str, pack: &PackFile, known_operations: &BTreeSet<St
         if !seen.insert(&*rule.id) {
             push(&rule.id, "duplicate rule id".into());
         }
-        check_rule(pack, rule, known_operations, &mut push);
+        check_rule(pack, grammar.unwrap_or(pack), rule, known_operations, &mut push);
     }
     out
 }
@@ -127,6 +148,7 @@ fn check_node(
 
 fn check_rule(
     pack: &PackFile,
+    grammar: &PackFile,
     rule: &RuleSpec,
     known_operations: &BTreeSet<String>,
     push: &mut impl FnMut(&str, String),
@@ -145,7 +167,7 @@ fn check_rule(
         push(id, "rule has no `allow:` examples".into());
     }
     for p in rule.program.iter() {
-        if !pack.programs.contains_key(p) {
+        if !grammar.programs.contains_key(p) {
             push(id, format!("`program: {p}` is not a program of this pack"));
         }
     }
@@ -155,9 +177,9 @@ fn check_rule(
         }
     }
     let roots: Vec<&NodeSpec> = if rule.program.is_empty() {
-        pack.programs.values().collect()
+        grammar.programs.values().collect()
     } else {
-        rule.program.iter().filter_map(|p| pack.programs.get(p)).collect()
+        rule.program.iter().filter_map(|p| grammar.programs.get(p)).collect()
     };
     let mut ctx = CondCheck { id, roots: &roots, known_operations, push };
     ctx.condition(&rule.when, &mut Vec::new());
