@@ -14,9 +14,11 @@
 //! - [`shell`]: shell command strings → simple commands.
 //! - [`payload`]: files and stdin, read bounded.
 //! - [`unwrap`]: wrappers (`sudo`, `env`, `bash -c`, `ssh host cmd`…) → the command they run.
+//! - [`code`]: interpreters (`python -c`, `node -e`, `awk`…) → what their code would do.
 
 pub mod api;
 pub mod argv;
+pub mod code;
 pub mod git;
 pub mod graphql;
 pub mod http;
@@ -85,7 +87,11 @@ pub(crate) fn inspect_argv(
     };
     let mut ops = payload_operations(rules, &cmd, ctx);
     ops.extend(protect::check_command(&cmd, ctx));
-    ops.extend(unwrap::unknown_value(&cmd));
+    // an interpreter's words are code and its script's arguments: the code inspector
+    // judges what is unknown in them
+    if cmd.runs.as_ref().is_none_or(|r| r.code.is_none()) {
+        ops.extend(unwrap::unknown_value(&cmd));
+    }
     if let Some(runs) = cmd.runs.clone() {
         ops.extend(unwrap::inner(rules, &cmd, &runs, ctx, depth));
     }

@@ -47,6 +47,9 @@ pub fn inner(rules: &mut RuleSet, cmd: &Command, runs: &Runs, ctx: &Ctx, depth: 
     if runs.noexec_option.as_deref().is_some_and(|o| cmd.option_in_effect(o)) {
         return Vec::new();
     }
+    if let Some(code) = &runs.code {
+        return super::code::inspect(rules, cmd, code, ctx, depth);
+    }
     let here = || format!("{} {}", cmd.program, cmd.path_string()).trim_end().to_string();
     if let Some(opt) = runs.shell_option.as_deref()
         && cmd.option_in_effect(opt)
@@ -134,7 +137,7 @@ fn argv(rules: &mut RuleSet, cmd: &Command, runs: &Runs, words: &[&str], ctx: &C
 
 /// The program a package provides: the pack's `packages:` table, else the package's
 /// own name without scope or version (`@scope/tool@1.2` → `tool`).
-fn package_program(rules: &RuleSet, spec: &str) -> String {
+pub(crate) fn package_program(rules: &RuleSet, spec: &str) -> String {
     let without_version = match spec.rfind('@') {
         Some(i) if i > 0 => &spec[..i],
         _ => spec,
