@@ -296,7 +296,8 @@ lit_struct!(Runs {
     noexec_option,
     package,
     remote,
-    code
+    code,
+    via
 });
 lit_struct!(Code { language, options, file_options, operand, module_option, script_option, script, stdin, sandbox_option });
 lit_struct!(OptionSpec { name, short, long, value, negatable, multiple, global, changes_dir, inert, header, ends });

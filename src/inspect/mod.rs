@@ -14,11 +14,13 @@
 //! - [`shell`]: shell command strings → simple commands.
 //! - [`payload`]: files and stdin, read bounded.
 //! - [`unwrap`]: wrappers (`sudo`, `env`, `bash -c`, `ssh host cmd`…) → the command they run.
+//! - [`deferred`]: `at`, `crontab`, `tmux send-keys`, `screen` → the commands they store or type.
 //! - [`code`]: interpreters (`python -c`, `node -e`, `awk`…) → what their code would do.
 
 pub mod api;
 pub mod argv;
 pub mod code;
+pub mod deferred;
 pub mod git;
 pub mod graphql;
 pub mod http;

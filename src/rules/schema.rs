@@ -264,6 +264,12 @@ pub struct Runs {
     /// is read. See `inspect::code`.
     #[serde(default)]
     pub code: Option<Code>,
+    /// The command is stored to run later or typed elsewhere, and read by a reader
+    /// for its format: `at` (a script from `-f FILE` or stdin), `crontab` (each job
+    /// line of a FILE, `-` or stdin), `keys` (`tmux send-keys` text), `screen`
+    /// (screen's command line and `-X` commands). See `inspect::deferred`.
+    #[serde(default)]
+    pub via: Option<Text>,
 }
 
 /// Where an interpreter (`python`, `node`, `awk`…) finds the code it runs. Inline
