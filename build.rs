@@ -299,7 +299,17 @@ lit_struct!(Runs {
     code,
     via
 });
-lit_struct!(Code { language, options, file_options, operand, module_option, script_option, script, stdin, sandbox_option });
+lit_struct!(Code {
+    language,
+    options,
+    file_options,
+    operand,
+    module_option,
+    script_option,
+    script,
+    stdin,
+    sandbox_option
+});
 lit_struct!(OptionSpec { name, short, long, value, negatable, multiple, global, changes_dir, inert, header, ends });
 lit_struct!(RuleSpec { id, reason, severity, decision, program, when, unless, confirm, allow, source });
 lit_struct!(Condition {

@@ -207,7 +207,8 @@ fn machine(cmd: &Command) -> Target {
 
 /// A command a wrapper runs on another machine (`ssh host …`): that host, named.
 fn mark_remote(t: &mut Target, later: &[Operation]) {
-    let Some(wrapper) = later.iter().filter_map(Operation::as_command).find(|c| c.runs.as_ref().is_some_and(|r| r.remote))
+    let Some(wrapper) =
+        later.iter().filter_map(Operation::as_command).find(|c| c.runs.as_ref().is_some_and(|r| r.remote))
     else {
         return;
     };

@@ -30,10 +30,13 @@ pub fn inspect(rules: &mut RuleSet, cmd: &Command, via: &str, ctx: &Ctx, depth: 
 }
 
 /// The text of a file option's value (`-` is stdin), or stdin when there is none.
-fn file_or_stdin(cmd: &Command, file: Option<&str>, here: &str, ctx: &Ctx) -> Result<Option<String>, Operation> {
+fn file_or_stdin(cmd: &Command, file: Option<&str>, here: &str, ctx: &Ctx) -> Result<Option<String>, Box<Operation>> {
     let payload = match file {
         Some(f) if f.contains(UNKNOWN) => {
-            return Err(unjudged(here, &format!("the file `{}` is only known when it runs", unwrap::shown(f))));
+            return Err(Box::new(unjudged(
+                here,
+                &format!("the file `{}` is only known when it runs", unwrap::shown(f)),
+            )));
         }
         Some("-") | None => match ctx.sources.stdin() {
             None => return Ok(None), // typed by a person at a terminal
@@ -43,7 +46,7 @@ fn file_or_stdin(cmd: &Command, file: Option<&str>, here: &str, ctx: &Ctx) -> Re
     };
     match payload {
         Payload::Bytes(b) => Ok(Some(String::from_utf8_lossy(&b).into_owned())),
-        Payload::Unreadable(reason) => Err(unjudged(here, &format!("the job's commands: {reason}"))),
+        Payload::Unreadable(reason) => Err(Box::new(unjudged(here, &format!("the job's commands: {reason}")))),
     }
 }
 
@@ -56,7 +59,7 @@ fn at(rules: &mut RuleSet, cmd: &Command, here: &str, ctx: &Ctx, depth: usize) -
     match file_or_stdin(cmd, cmd.option_values("f").last().copied(), here, ctx) {
         Ok(Some(script)) => unwrap::shell_string(rules, &script, ctx, depth),
         Ok(None) => Vec::new(),
-        Err(op) => vec![op],
+        Err(op) => vec![*op],
     }
 }
 
@@ -69,7 +72,7 @@ fn crontab(rules: &mut RuleSet, cmd: &Command, here: &str, ctx: &Ctx, depth: usi
     let text = match file_or_stdin(cmd, cmd.operands.first().map(|o| o.text.as_str()), here, ctx) {
         Ok(Some(t)) => t,
         Ok(None) => return Vec::new(),
-        Err(op) => return vec![op],
+        Err(op) => return vec![*op],
     };
     let mut ops = Vec::new();
     for (n, line) in text.lines().enumerate() {
@@ -96,7 +99,8 @@ pub fn cron_command(line: &str) -> Result<Option<String>, String> {
     }
     let rest = if let Some(nick) = line.strip_prefix('@') {
         let (name, rest) = nick.split_once([' ', '\t']).ok_or("a nickname with no command")?;
-        const NICKNAMES: &[&str] = &["reboot", "yearly", "annually", "monthly", "weekly", "daily", "midnight", "hourly"];
+        const NICKNAMES: &[&str] =
+            &["reboot", "yearly", "annually", "monthly", "weekly", "daily", "midnight", "hourly"];
         if !NICKNAMES.contains(&name) {
             return Err(format!("unknown schedule `@{name}`"));
         }
@@ -141,7 +145,10 @@ fn keys(rules: &mut RuleSet, cmd: &Command, here: &str, ctx: &Ctx, depth: usize)
     let mut text = String::new();
     for operand in cmd.operands.iter().map(|o| o.text.as_str()) {
         if operand.contains(UNKNOWN) {
-            return vec![unjudged(here, &format!("the keys `{}` are only known when they are sent", unwrap::shown(operand)))];
+            return vec![unjudged(
+                here,
+                &format!("the keys `{}` are only known when they are sent", unwrap::shown(operand)),
+            )];
         }
         match operand {
             k if !literal && LINE_ENDS.contains(&k) => text.push('\n'),
@@ -212,7 +219,8 @@ fn screen(rules: &mut RuleSet, cmd: &Command, here: &str, ctx: &Ctx, depth: usiz
         return match rest.split_first() {
             // `stuff` types text; `\n`, `\r` and `^M` in it end lines
             Some((&"stuff", text)) => {
-                let typed = text.join(" ").replace("\\n", "\n").replace("\\r", "\n").replace("^M", "\n").replace("^J", "\n");
+                let typed =
+                    text.join(" ").replace("\\n", "\n").replace("\\r", "\n").replace("^M", "\n").replace("^J", "\n");
                 unwrap::shell_string(rules, &typed, ctx, depth)
             }
             Some((&("exec" | "screen"), argv)) => run_argv(rules, argv, ctx, depth),

@@ -72,6 +72,10 @@ pub(crate) fn inspect_argv(
             reason: "commands are nested too deeply to judge".into(),
         })];
     }
+    // the real binary is the invoked program's: a command nested in it (`sudo git`,
+    // `python -c "os.system('git …')"`) must never run that binary as its own
+    let nested = Ctx { real_binary: None, ..*ctx };
+    let ctx = if depth > 0 { &nested } else { ctx };
     if let Some(ops) = unwrap::shell_builtin(rules, program, words, ctx, depth) {
         return ops;
     }

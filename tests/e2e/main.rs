@@ -3,6 +3,7 @@
 mod check;
 mod confirm;
 mod exec;
+mod exec_payloads;
 mod failclosed;
 mod fs;
 mod git;

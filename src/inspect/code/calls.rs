@@ -120,9 +120,11 @@ impl Call {
     }
 
     pub fn arg(&self, index: usize, name: &str) -> Option<&Lit> {
-        self.args.iter().find(|a| a.name.as_deref() == Some(name)).map(|a| &a.value).or_else(|| {
-            self.args.iter().filter(|a| a.name.is_none()).nth(index).map(|a| &a.value)
-        })
+        self.args
+            .iter()
+            .find(|a| a.name.as_deref() == Some(name))
+            .map(|a| &a.value)
+            .or_else(|| self.args.iter().filter(|a| a.name.is_none()).nth(index).map(|a| &a.value))
     }
 }
 
@@ -131,15 +133,32 @@ impl Call {
 pub enum Site {
     Call(Call),
     /// A command for a shell: backticks, `qx//`, `%x()`, an awk pipe.
-    Shell { what: String, command: Lit },
+    Shell {
+        what: String,
+        command: Lit,
+    },
 }
 
 const SEPARATORS: &[&str] = &[".", "::", "->", "?."];
 
 /// Ruby and Perl names that take arguments without parentheses.
 const BARE_CALLS: &[&str] = &[
-    "system", "exec", "spawn", "rmtree", "remove_tree", "unlink", "rm_rf", "rm_r", "rm", "rm_f", "remove_dir",
-    "remove_entry", "remove_entry_secure", "delete", "open", "popen",
+    "system",
+    "exec",
+    "spawn",
+    "rmtree",
+    "remove_tree",
+    "unlink",
+    "rm_rf",
+    "rm_r",
+    "rm",
+    "rm_f",
+    "remove_dir",
+    "remove_entry",
+    "remove_entry_secure",
+    "delete",
+    "open",
+    "popen",
 ];
 
 pub fn sites(lang: Lang, tokens: &[Token], src: &str) -> Vec<Site> {
@@ -162,8 +181,11 @@ pub fn sites(lang: Lang, tokens: &[Token], src: &str) -> Vec<Site> {
             }
             Tok::Ident(_) if !after_separator(tokens, i) || after_call(tokens, i) => {
                 let (callee, next) = chain(tokens, i);
-                let receiver =
-                    if after_call(tokens, i) { ended.iter().find(|(end, _)| *end + 2 == i).map(|(_, c)| c) } else { None };
+                let receiver = if after_call(tokens, i) {
+                    ended.iter().find(|(end, _)| *end + 2 == i).map(|(_, c)| c)
+                } else {
+                    None
+                };
                 let constructed = i > 0 && matches!(&tokens[i - 1].tok, Tok::Ident(n) if n == "new");
                 match tokens.get(next).map(|t| &t.tok) {
                     Some(Tok::Punct(p)) if p == "(" => {
@@ -183,20 +205,16 @@ pub fn sites(lang: Lang, tokens: &[Token], src: &str) -> Vec<Site> {
                     }
                     Some(Tok::Str { template: true, .. }) if lang == Lang::JavaScript => {
                         let args = vec![Arg { name: None, value: eval(lang, &tokens[next..=next], src) }];
-                        let call = Call {
-                            callee,
-                            args,
-                            receiver: None,
-                            constructed,
-                            text: text(src, &tokens[i..=next]),
-                        };
+                        let call =
+                            Call { callee, args, receiver: None, constructed, text: text(src, &tokens[i..=next]) };
                         out.push(Site::Call(call));
                         i = next + 1;
                         continue;
                     }
-                    Some(t) if matches!(lang, Lang::Ruby | Lang::Perl)
-                        && BARE_CALLS.contains(&callee.last().map_or("", String::as_str))
-                        && starts_value(t) =>
+                    Some(t)
+                        if matches!(lang, Lang::Ruby | Lang::Perl)
+                            && BARE_CALLS.contains(&callee.last().map_or("", String::as_str))
+                            && starts_value(t) =>
                     {
                         let end = statement_end(tokens, next);
                         let args = split_args(lang, &tokens[next..end], src);
@@ -236,7 +254,10 @@ fn chain(tokens: &[Token], i: usize) -> (Vec<String>, usize) {
     while let Some(Tok::Ident(name)) = tokens.get(j).map(|t| &t.tok) {
         names.push(name.clone());
         match tokens.get(j + 1).map(|t| &t.tok) {
-            Some(Tok::Punct(p)) if SEPARATORS.contains(&p.as_str()) && matches!(tokens.get(j + 2).map(|t| &t.tok), Some(Tok::Ident(_))) => {
+            Some(Tok::Punct(p))
+                if SEPARATORS.contains(&p.as_str())
+                    && matches!(tokens.get(j + 2).map(|t| &t.tok), Some(Tok::Ident(_))) =>
+            {
                 j += 2
             }
             _ => return (names, j + 1),
@@ -287,7 +308,9 @@ fn statement_end(tokens: &[Token], from: usize) -> usize {
             }
             Tok::Punct(p) if depth == 0 && matches!(p.as_str(), ";" | "||" | "&&") => return k,
             Tok::Newline if depth == 0 => return k,
-            Tok::Ident(w) if depth == 0 && matches!(w.as_str(), "if" | "unless" | "or" | "and" | "while" | "until" | "do") => {
+            Tok::Ident(w)
+                if depth == 0 && matches!(w.as_str(), "if" | "unless" | "or" | "and" | "while" | "until" | "do") =>
+            {
                 return k;
             }
             _ => {}
@@ -571,7 +594,10 @@ mod tests {
             Some(&Lit::List(vec![Lit::Str("rm".into()), Lit::Str("-rf".into()), Lit::Unknown("d".into())]))
         );
         let c = first_call(Lang::Python, "requests.post(u, json={'query': 'mutation { x }', 'n': [1, None]})");
-        assert_eq!(c.arg(9, "json").and_then(Lit::to_json).unwrap().to_string(), r#"{"query":"mutation { x }","n":[1,null]}"#);
+        assert_eq!(
+            c.arg(9, "json").and_then(Lit::to_json).unwrap().to_string(),
+            r#"{"query":"mutation { x }","n":[1,null]}"#
+        );
     }
 
     #[test]
@@ -586,7 +612,8 @@ mod tests {
         let Site::Call(c) = &all[1] else { panic!() };
         assert_eq!(c.name(), "rmSync");
         assert_eq!(c.positional()[1].flag("recursive"), Some(true));
-        let c = first_call(Lang::JavaScript, "fetch(`https://x/${id}`, {method: 'DELETE', body: JSON.stringify({a: 1})})");
+        let c =
+            first_call(Lang::JavaScript, "fetch(`https://x/${id}`, {method: 'DELETE', body: JSON.stringify({a: 1})})");
         let opts = c.positional()[1];
         assert_eq!(opts.get("method"), Some(&Lit::Str("DELETE".into())));
         assert_eq!(opts.get("body"), Some(&Lit::Str(r#"{"a":1}"#.into())));

@@ -170,7 +170,13 @@ fn remove_each(call: &Call, args: &[&Lit], tree: bool) -> Vec<Effect> {
     }
     paths
         .into_iter()
-        .map(|path| if tree { Effect::RemoveTree { what: what(call), path } } else { Effect::RemoveFile { what: what(call), path } })
+        .map(|path| {
+            if tree {
+                Effect::RemoveTree { what: what(call), path }
+            } else {
+                Effect::RemoveFile { what: what(call), path }
+            }
+        })
         .collect()
 }
 
@@ -213,7 +219,9 @@ fn python(call: &Call, hints: &Hints) -> Vec<Effect> {
             vec![Effect::RemoveTree { what: what(call), path: receiver_path(call) }]
         }
         "rmtree" => vec![Effect::RemoveTree { what: what(call), path: arg_or(call, 0, "path") }],
-        "remove" | "unlink" if qual == "os" => vec![Effect::RemoveFile { what: what(call), path: arg_or(call, 0, "path") }],
+        "remove" | "unlink" if qual == "os" => {
+            vec![Effect::RemoveFile { what: what(call), path: arg_or(call, 0, "path") }]
+        }
         "unlink" if pos.is_empty() => vec![Effect::RemoveFile { what: what(call), path: receiver_path(call) }],
         "system" | "popen" if qual == "os" || (qual.is_empty() && hints.any(&["os"])) => {
             vec![command(call, call.arg(0, "command").or(call.arg(0, "cmd")), true)]
@@ -248,27 +256,53 @@ fn python(call: &Call, hints: &Hints) -> Vec<Effect> {
             let program = pos.get(skip).map_or_else(|| unknown(&call.text), |p| (*p).clone());
             let rest: Vec<Lit> = match pos.get(skip + 1) {
                 Some(Lit::List(items)) => items.iter().skip(1).cloned().collect(),
-                Some(_) => pos.iter().skip(skip + 2).filter(|a| !matches!(a, Lit::Map(_))).map(|a| (*a).clone()).collect(),
+                Some(_) => {
+                    pos.iter().skip(skip + 2).filter(|a| !matches!(a, Lit::Map(_))).map(|a| (*a).clone()).collect()
+                }
                 None => Vec::new(),
             };
             let mut argv = vec![program];
             argv.extend(rest);
             vec![Effect::Argv { what: what(call), argv }]
         }
-        v if HTTP_VERBS.contains(&v) && hints.any(&["requests", "httpx", "aiohttp", "urllib3", "session", "Session", "Client", "AsyncClient"]) => {
-            let body = call.arg(99, "json").or(call.arg(99, "data")).or(call.arg(99, "content")).or(call.arg(1, "data"));
+        v if HTTP_VERBS.contains(&v)
+            && hints.any(&[
+                "requests",
+                "httpx",
+                "aiohttp",
+                "urllib3",
+                "session",
+                "Session",
+                "Client",
+                "AsyncClient",
+            ]) =>
+        {
+            let body =
+                call.arg(99, "json").or(call.arg(99, "data")).or(call.arg(99, "content")).or(call.arg(1, "data"));
             vec![http(call, Lit::Str(v.to_ascii_uppercase()), call.arg(0, "url"), body)]
         }
-        "request" | "urlopen" | "Request" if hints.any(&["requests", "httpx", "aiohttp", "urllib3", "urllib", "http", "HTTPConnection", "HTTPSConnection"]) => {
+        "request" | "urlopen" | "Request"
+            if hints.any(&[
+                "requests",
+                "httpx",
+                "aiohttp",
+                "urllib3",
+                "urllib",
+                "http",
+                "HTTPConnection",
+                "HTTPSConnection",
+            ]) =>
+        {
             if name == "urlopen" {
                 return Vec::new(); // a Request object or a GET of a URL
             }
             if name == "Request" {
                 // urllib.request.Request(url, data, headers, origin, unverifiable, method)
                 let data = call.arg(1, "data");
-                let method = call.arg(5, "method").cloned().unwrap_or(Lit::Str(
-                    if data.is_some_and(|d| *d != Lit::Null) { "POST" } else { "GET" }.into(),
-                ));
+                let method = call
+                    .arg(5, "method")
+                    .cloned()
+                    .unwrap_or(Lit::Str(if data.is_some_and(|d| *d != Lit::Null) { "POST" } else { "GET" }.into()));
                 return vec![http(call, method, call.arg(0, "url"), data)];
             }
             let body = call.arg(99, "json").or(call.arg(99, "data")).or(call.arg(99, "body")).or(call.arg(2, "body"));
@@ -356,7 +390,9 @@ fn javascript(call: &Call, hints: &Hints) -> Vec<Effect> {
                     all.extend(items.iter().cloned());
                     vec![command(call, Some(&Lit::List(all)), true)]
                 }
-                _ if shell || program.str().is_some_and(|p| p.contains(' ')) => vec![command(call, Some(&program), true)],
+                _ if shell || program.str().is_some_and(|p| p.contains(' ')) => {
+                    vec![command(call, Some(&program), true)]
+                }
                 _ => vec![Effect::Argv { what: what(call), argv: vec![program] }],
             }
         }
@@ -418,7 +454,9 @@ fn ruby(call: &Call, hints: &Hints) -> Vec<Effect> {
     let pos = call.positional();
     let file_utils = matches!(qual, "FileUtils" | "Verbose");
     match name {
-        "rm_rf" | "rm_r" | "rmtree" | "remove_dir" | "remove_entry" | "remove_entry_secure" | "rm_rf!" if file_utils => {
+        "rm_rf" | "rm_r" | "rmtree" | "remove_dir" | "remove_entry" | "remove_entry_secure" | "rm_rf!"
+            if file_utils =>
+        {
             remove_each(call, &pos, true)
         }
         "rmtree" if pos.is_empty() => vec![Effect::RemoveTree { what: what(call), path: receiver_path(call) }],
@@ -429,7 +467,12 @@ fn ruby(call: &Call, hints: &Hints) -> Vec<Effect> {
             if matches!(qual, "" | "Kernel" | "Process" | "IO" | "Open3") =>
         {
             // a leading environment hash is not the command
-            let args: Vec<&Lit> = pos.iter().copied().skip_while(|a| matches!(a, Lit::Map(_))).filter(|a| !matches!(a, Lit::Map(_))).collect();
+            let args: Vec<&Lit> = pos
+                .iter()
+                .copied()
+                .skip_while(|a| matches!(a, Lit::Map(_)))
+                .filter(|a| !matches!(a, Lit::Map(_)))
+                .collect();
             match args.as_slice() {
                 [one] => vec![command(call, Some(one), false)],
                 [] => vec![command(call, None, true)],
@@ -439,7 +482,9 @@ fn ruby(call: &Call, hints: &Hints) -> Vec<Effect> {
         "new" if matches!(qual, "Delete" | "Post" | "Put" | "Patch") && call.callee.iter().any(|c| c == "HTTP") => {
             vec![http(call, Lit::Str(qual.to_ascii_uppercase()), pos.first().copied(), None)]
         }
-        v if HTTP_VERBS.contains(&v) && matches!(qual, "HTTParty" | "RestClient" | "Faraday" | "HTTP" | "Excon" | "Typhoeus") => {
+        v if HTTP_VERBS.contains(&v)
+            && matches!(qual, "HTTParty" | "RestClient" | "Faraday" | "HTTP" | "Excon" | "Typhoeus") =>
+        {
             let body = call.arg(99, "body").or(pos.get(1).copied());
             vec![http(call, Lit::Str(v.to_ascii_uppercase()), pos.first().copied(), body)]
         }
@@ -478,13 +523,26 @@ fn perl(call: &Call, hints: &Hints) -> Vec<Effect> {
             _ => Vec::new(),
         },
         "new" if qual == "Request" && call.callee.iter().any(|c| c == "HTTP") => {
-            vec![http(call, pos.first().map_or_else(|| unknown(&call.text), |m| (*m).clone()), pos.get(1).copied(), pos.get(3).copied())]
+            vec![http(
+                call,
+                pos.first().map_or_else(|| unknown(&call.text), |m| (*m).clone()),
+                pos.get(1).copied(),
+                pos.get(3).copied(),
+            )]
         }
-        v if HTTP_VERBS.contains(&v) && !qual.is_empty() && hints.any_containing(&["lwp", "useragent", "http::tiny", "mojo"]) => {
+        v if HTTP_VERBS.contains(&v)
+            && !qual.is_empty()
+            && hints.any_containing(&["lwp", "useragent", "http::tiny", "mojo"]) =>
+        {
             vec![http(call, Lit::Str(v.to_ascii_uppercase()), pos.first().copied(), pos.get(1).copied())]
         }
         "request" if hints.any_containing(&["http::tiny"]) => {
-            vec![http(call, pos.first().map_or_else(|| unknown(&call.text), |m| (*m).clone()), pos.get(1).copied(), None)]
+            vec![http(
+                call,
+                pos.first().map_or_else(|| unknown(&call.text), |m| (*m).clone()),
+                pos.get(1).copied(),
+                None,
+            )]
         }
         "do" | "prepare" | "selectall_arrayref" | "selectrow_array" if hints.any(&["DBI"]) => {
             let client = hints.sql_client(Lang::Perl).unwrap_or("psql");
@@ -592,9 +650,51 @@ fn aliases(lang: Lang, tokens: &[Token]) -> Vec<(String, String)> {
 /// Names that can destroy, for code guard cannot tokenize: mentioning one of them
 /// is enough to need a person.
 pub const DESTROY_NAMES: &[&str] = &[
-    "rmtree", "remove", "unlink", "system", "popen", "subprocess", "Popen", "exec", "execSync", "spawn",
-    "spawnSync", "execFile", "child_process", "rmSync", "rm", "rimraf", "rm_rf", "rm_r", "remove_tree",
-    "remove_dir", "shell_exec", "passthru", "proc_open", "delete", "DELETE", "fetch", "request", "execute",
-    "query", "drop", "DROP", "truncate", "TRUNCATE", "getline", "qx", "Command", "run", "call", "check_call",
-    "check_output", "getoutput", "execv", "execvp", "execl", "execlp", "spawnv", "posix_spawn",
+    "rmtree",
+    "remove",
+    "unlink",
+    "system",
+    "popen",
+    "subprocess",
+    "Popen",
+    "exec",
+    "execSync",
+    "spawn",
+    "spawnSync",
+    "execFile",
+    "child_process",
+    "rmSync",
+    "rm",
+    "rimraf",
+    "rm_rf",
+    "rm_r",
+    "remove_tree",
+    "remove_dir",
+    "shell_exec",
+    "passthru",
+    "proc_open",
+    "delete",
+    "DELETE",
+    "fetch",
+    "request",
+    "execute",
+    "query",
+    "drop",
+    "DROP",
+    "truncate",
+    "TRUNCATE",
+    "getline",
+    "qx",
+    "Command",
+    "run",
+    "call",
+    "check_call",
+    "check_output",
+    "getoutput",
+    "execv",
+    "execvp",
+    "execl",
+    "execlp",
+    "spawnv",
+    "posix_spawn",
 ];

@@ -40,11 +40,18 @@ pub enum Tok {
     Ident(String),
     /// A string literal. `literal` is false when it interpolates run-time values;
     /// `template` marks a JavaScript template literal (a tag may make it a command).
-    Str { value: String, literal: bool, template: bool },
+    Str {
+        value: String,
+        literal: bool,
+        template: bool,
+    },
     /// A word list (`%w[a b]`, `qw(a b)`).
     Words(Vec<String>),
     /// A command run by a shell (backticks, `qx//`, `%x()`).
-    Cmd { value: String, literal: bool },
+    Cmd {
+        value: String,
+        literal: bool,
+    },
     Num(String),
     Regex,
     Punct(String),
@@ -121,8 +128,24 @@ impl<'a> Lexer<'a> {
                 }
                 matches!(
                     name.as_str(),
-                    "return" | "typeof" | "in" | "of" | "and" | "or" | "not" | "if" | "unless" | "when" | "split"
-                        | "grep" | "map" | "while" | "until" | "print" | "printf" | "case"
+                    "return"
+                        | "typeof"
+                        | "in"
+                        | "of"
+                        | "and"
+                        | "or"
+                        | "not"
+                        | "if"
+                        | "unless"
+                        | "when"
+                        | "split"
+                        | "grep"
+                        | "map"
+                        | "while"
+                        | "until"
+                        | "print"
+                        | "printf"
+                        | "case"
                 ) || matches!(self.lang, Lang::Ruby | Lang::Perl)
             }
             _ => false,
@@ -198,7 +221,9 @@ impl<'a> Lexer<'a> {
                     && self.regex_on_line() => {}
                 b'%' if self.lang == Lang::Ruby && self.ruby_percent()? => {}
                 b'<' if self.src[self.i..].starts_with("<<") && self.heredoc_start()? => {}
-                b'$' | b'@' if matches!(self.lang, Lang::Perl | Lang::Php) && self.peek(1).is_some_and(is_ident_start) => {
+                b'$' | b'@'
+                    if matches!(self.lang, Lang::Perl | Lang::Php) && self.peek(1).is_some_and(is_ident_start) =>
+                {
                     self.i += 1;
                     while self.peek(0).is_some_and(is_ident) {
                         self.i += 1;
@@ -544,7 +569,11 @@ impl<'a> Lexer<'a> {
         let raw = lower.contains('r');
         let formatted = lower.contains('f') || lower.contains('t');
         let triple = self.src[self.i..].starts_with(if q == b'"' { "\"\"\"" } else { "'''" });
-        let (value, mut literal) = if triple { self.triple(q, raw)? } else if raw { self.raw_until(q)? } else {
+        let (value, mut literal) = if triple {
+            self.triple(q, raw)?
+        } else if raw {
+            self.raw_until(q)?
+        } else {
             self.delimited(q, false, false)?
         };
         if formatted && value.replace("{{", "").replace("}}", "").contains('{') {
@@ -585,7 +614,9 @@ impl<'a> Lexer<'a> {
             return Ok(false);
         }
         let Some(d) = self.peek(0) else { return Ok(false) };
-        if d.is_ascii_alphanumeric() || d.is_ascii_whitespace() || matches!(d, b'_' | b',' | b';' | b')' | b'=')
+        if d.is_ascii_alphanumeric()
+            || d.is_ascii_whitespace()
+            || matches!(d, b'_' | b',' | b';' | b')' | b'=')
             || matches!(self.prev(), Some(Tok::Punct(p)) if p == "->" || p == "{")
         {
             return Ok(false);
@@ -606,7 +637,8 @@ impl<'a> Lexer<'a> {
                 self.out.push(Token { tok: Tok::Words(words), start, end: self.i });
             }
             "qx" => {
-                let (value, literal) = if d == b'\'' { self.delimited_plain(d)? } else { self.delimited(d, true, true)? };
+                let (value, literal) =
+                    if d == b'\'' { self.delimited_plain(d)? } else { self.delimited(d, true, true)? };
                 self.out.push(Token { tok: Tok::Cmd { value, literal }, start, end: self.i });
             }
             _ => {
@@ -781,7 +813,8 @@ mod tests {
 
     #[test]
     fn python_literals() {
-        let s = strs(Lang::Python, r#"os.system('rm -rf /x'); r"a\d" + b'\x41' f"{x}" f"{{lit}}" """tri"ple""" # 'no'"#);
+        let s =
+            strs(Lang::Python, r#"os.system('rm -rf /x'); r"a\d" + b'\x41' f"{x}" f"{{lit}}" """tri"ple""" # 'no'"#);
         assert_eq!(
             s,
             vec![
@@ -805,7 +838,15 @@ mod tests {
     #[test]
     fn ruby_and_perl_quoting() {
         let s = strs(Lang::Ruby, "system %q(rm -rf /) ; `ls #{d}`; x = 'a\\n' + \"b#{c}\" % 3; %w[a b]");
-        assert_eq!(s, vec![("rm -rf /".into(), true), ("cmd:ls #{d}".into(), false), ("a\\n".into(), true), ("b#{c}".into(), false)]);
+        assert_eq!(
+            s,
+            vec![
+                ("rm -rf /".into(), true),
+                ("cmd:ls #{d}".into(), false),
+                ("a\\n".into(), true),
+                ("b#{c}".into(), false)
+            ]
+        );
         let s = strs(Lang::Perl, "system qq{rm -rf $d}; s/a'b/c/g; qx(ls); print \"\\x41$x\" if m{'}");
         assert_eq!(s, vec![("rm -rf $d".into(), false), ("cmd:ls".into(), true), ("A$x".into(), false)]);
     }

@@ -64,7 +64,10 @@ pub fn inspect(rules: &mut RuleSet, cmd: &Command, spec: &Code, ctx: &Ctx, depth
             codes.push(match file {
                 "-" | "/dev/stdin" => Source::Stdin,
                 f if f.contains(UNKNOWN) => {
-                    ops.push(unjudged(&here, &format!("the program file `{}` is only known when it runs", unwrap::shown(f))));
+                    ops.push(unjudged(
+                        &here,
+                        &format!("the program file `{}` is only known when it runs", unwrap::shown(f)),
+                    ));
                     continue;
                 }
                 f => Source::File(f.to_string()),
@@ -184,7 +187,9 @@ fn judge_code(
         Ok(t) => t,
         Err(e) => {
             return match destroy_name(&code) {
-                Some(name) => vec![unjudged(here, &format!("guard cannot read {from} ({e}), and it mentions `{name}`"))],
+                Some(name) => {
+                    vec![unjudged(here, &format!("guard cannot read {from} ({e}), and it mentions `{name}`"))]
+                }
                 None => Vec::new(),
             };
         }
@@ -250,8 +255,12 @@ fn judge_effect(rules: &mut RuleSet, here: &str, effect: Effect, ctx: &Ctx, dept
         Effect::RemoveTree { what, path } | Effect::RemoveFile { what, path } if !path.is_known() => {
             vec![unjudged(here, &format!("{what} deletes `{}`, which is only known when the code runs", path.shown()))]
         }
-        Effect::RemoveTree { path, .. } => inspect_argv(rules, "rm", &argv(&["-r", "-f", "--", &word(&path)]), ctx, depth + 1),
-        Effect::RemoveFile { path, .. } => inspect_argv(rules, "rm", &argv(&["-f", "--", &word(&path)]), ctx, depth + 1),
+        Effect::RemoveTree { path, .. } => {
+            inspect_argv(rules, "rm", &argv(&["-r", "-f", "--", &word(&path)]), ctx, depth + 1)
+        }
+        Effect::RemoveFile { path, .. } => {
+            inspect_argv(rules, "rm", &argv(&["-f", "--", &word(&path)]), ctx, depth + 1)
+        }
         Effect::Shell { what, command: Lit::Str(s) } => {
             let _ = what;
             unwrap::shell_string(rules, &s, ctx, depth + 1)
@@ -270,13 +279,19 @@ fn judge_effect(rules: &mut RuleSet, here: &str, effect: Effect, ctx: &Ctx, dept
                 inspect_argv(rules, &program_name(OsStr::new(program)), &args, ctx, depth + 1)
             }
             Some((other, _)) => {
-                vec![unjudged(here, &format!("{what} runs a program only known when the code runs: `{}`", other.shown()))]
+                vec![unjudged(
+                    here,
+                    &format!("{what} runs a program only known when the code runs: `{}`", other.shown()),
+                )]
             }
             None => vec![unjudged(here, &format!("{what} runs a command guard cannot read"))],
         },
         Effect::Http { what, method, url, body } => {
             let Lit::Str(method) = method else {
-                return vec![unjudged(here, &format!("{what} sends a request whose method is only known when the code runs"))];
+                return vec![unjudged(
+                    here,
+                    &format!("{what} sends a request whose method is only known when the code runs"),
+                )];
             };
             let method = method.to_ascii_uppercase();
             if matches!(method.as_str(), "GET" | "HEAD" | "OPTIONS") {
@@ -303,7 +318,9 @@ fn judge_effect(rules: &mut RuleSet, here: &str, effect: Effect, ctx: &Ctx, dept
                 };
                 inspect_argv(rules, client, &words, ctx, depth + 1)
             }
-            other => vec![unjudged(here, &format!("{what} runs SQL only known when the code runs: `{}`", other.shown()))],
+            other => {
+                vec![unjudged(here, &format!("{what} runs SQL only known when the code runs: `{}`", other.shown()))]
+            }
         },
     }
 }

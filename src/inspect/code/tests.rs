@@ -41,19 +41,16 @@ fn python_destroying_calls() {
         (r#"python3 -c 'import os; os.execlp("rm", "rm", "-rf", "/srv")'"#, RECURSIVE),
         (r#"python3 -c 'import os; os.execvp("git", ["git", "push", "--mirror"])'"#, "git.push.mirror"),
         (r#"python3 -c 'import requests; requests.delete("https://api.example.com/v1/items/3")'"#, "http.delete"),
-        (
-            r#"python3 -c 'import requests as r; r.request("DELETE", url="https://api.example.com/x")'"#,
-            "http.delete",
-        ),
+        (r#"python3 -c 'import requests as r; r.request("DELETE", url="https://api.example.com/x")'"#, "http.delete"),
         (
             r#"python3 -c 'import urllib.request as u; u.urlopen(u.Request("https://x.example/a", method="DELETE"))'"#,
             "http.delete",
         ),
-        (r#"python3 -c 'import httpx; httpx.post("https://api.example.com/cache/purge")'"#, "http.write-to-destroy-path"),
         (
-            r#"python3 -c 'import sqlite3; sqlite3.connect("app.db").execute("DROP TABLE users")'"#,
-            "sql.statement.drop",
+            r#"python3 -c 'import httpx; httpx.post("https://api.example.com/cache/purge")'"#,
+            "http.write-to-destroy-path",
         ),
+        (r#"python3 -c 'import sqlite3; sqlite3.connect("app.db").execute("DROP TABLE users")'"#, "sql.statement.drop"),
         (r#"python3 -c 'import psycopg2; c.cursor().execute("TRUNCATE orders")'"#, "sql.statement.truncate"),
         // computed arguments to calls that destroy
         (r#"python3 -c 'import shutil, sys; shutil.rmtree(sys.argv[1])' /srv"#, UNJUDGED),
@@ -215,4 +212,3 @@ fn code_from_stdin_and_shell_strings() {
         (r#"python3 -c 'import os; os.system("rm -rf /srv)'"#, UNJUDGED),
     ]);
 }
-
