@@ -321,9 +321,22 @@ lit_struct!(Runs {
     package,
     remote,
     image,
-    entrypoint_option
+    entrypoint_option,
+    code,
+    via
 });
-lit_struct!(OptionSpec { name, short, long, value, negatable, multiple, global, changes_dir, inert, header });
+lit_struct!(Code {
+    language,
+    options,
+    file_options,
+    operand,
+    module_option,
+    script_option,
+    script,
+    stdin,
+    sandbox_option
+});
+lit_struct!(OptionSpec { name, short, long, value, negatable, multiple, global, changes_dir, inert, header, ends });
 lit_struct!(RuleSpec { id, reason, severity, decision, program, when, unless, confirm, allow, source });
 lit_struct!(Condition {
     command,

@@ -127,6 +127,7 @@ pub fn for_operation<'o>(
             None => Target { summary: "unknown".into(), ..Target::default() },
         },
     };
+    mark_remote(&mut t, ops.get(index + 1..).unwrap_or_default());
     mark_production(&mut t, settings);
     (t, cmd)
 }
@@ -188,11 +189,46 @@ fn command(cmd: &Command, pack: &str, env: &Env) -> Target {
         ("filesystem", _) => paths(cmd),
         ("sql", _) => database(cmd, env),
         ("kubernetes", _) => kube(cmd, env),
+        ("machine", _) => machine(cmd),
         _ => Target {
             summary: format!("{} {}", cmd.program, cmd.path_string()).trim_end().to_string(),
             ..Target::default()
         },
     }
+}
+
+/// The machine a power command takes down: `systemctl -H host`, else this one.
+fn machine(cmd: &Command) -> Target {
+    let (host, note) = match cmd.option_values("host").last() {
+        Some(h) => (h.rsplit('@').next().unwrap_or(h).to_string(), None),
+        None => match nix::unistd::gethostname() {
+            Ok(name) => (name.to_string_lossy().into_owned(), Some("this machine".to_string())),
+            Err(_) => ("unknown".to_string(), Some("guard could not read this machine's hostname".to_string())),
+        },
+    };
+    Target {
+        summary: format!("host {host}{}", note.as_deref().map(|n| format!(" ({n})")).unwrap_or_default()),
+        host: Some(host),
+        ..Target::default()
+    }
+}
+
+/// A command a wrapper runs on another machine (`ssh host …`): that host, named.
+fn mark_remote(t: &mut Target, later: &[Operation]) {
+    let Some(wrapper) =
+        later.iter().filter_map(Operation::as_command).find(|c| c.runs.as_ref().is_some_and(|r| r.remote))
+    else {
+        return;
+    };
+    let Some(dest) = wrapper.operands.first() else { return };
+    let host = dest.text.rsplit('@').next().unwrap_or(&dest.text).to_string();
+    t.notes.push(format!("runs on {host} through {}", wrapper.program));
+    t.summary = match t.summary.strip_suffix(" (this machine)") {
+        // a power command: the remote machine is the one that goes down
+        Some(_) => format!("host {host} (through {})", wrapper.program),
+        None => format!("{} on {host} (through {})", t.summary, wrapper.program),
+    };
+    t.host = Some(host);
 }
 
 /// A database client: host, port, database and user as the client resolves them

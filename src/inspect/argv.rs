@@ -41,6 +41,7 @@ pub fn normalize(program: &str, root: &NodeSpec, unknown: UnknownPolicy, words: 
         },
         subcommand_expected: !root.subcommands.is_empty() || root.open.is_some(),
         open: root.open.as_ref().map(OpenState::new),
+        ended: false,
     };
     p.refresh_visible();
     p.run(words);
@@ -81,6 +82,8 @@ struct Parser<'g> {
     subcommand_expected: bool,
     /// Set while the current node is open (`open:`).
     open: Option<OpenState<'g>>,
+    /// An option that ends option parsing was read (`python -c CODE`).
+    ended: bool,
 }
 
 enum LongMatch<'g> {
@@ -135,6 +138,12 @@ impl<'g> Parser<'g> {
                 };
                 if consumed {
                     i += 1;
+                }
+                if self.ended {
+                    for rest in &words[i..] {
+                        self.operand(rest, false);
+                    }
+                    return;
                 }
                 continue;
             }
@@ -301,6 +310,7 @@ impl<'g> Parser<'g> {
         {
             self.cmd.dir = join_dir(&self.cmd.dir, dir);
         }
+        self.ended |= spec.ends && !negated;
         let inert =
             spec.inert || (spec.header && value.as_deref().is_some_and(crate::inspect::unwrap::header_is_inert));
         self.cmd.options.push(OptionUse {
@@ -415,7 +425,12 @@ impl<'g> Parser<'g> {
                     self.unknown_option(token);
                     return false;
                 }
-                ValueKind::None => self.record(spec, None, false),
+                ValueKind::None => {
+                    self.record(spec, None, false);
+                    if spec.ends {
+                        return false;
+                    }
+                }
                 ValueKind::Optional => {
                     self.record(spec, (!rest.is_empty()).then(|| rest.to_string()), false);
                     return false;
@@ -759,6 +774,24 @@ programs:
         assert_eq!(c.option_values("file"), vec!["a.yml"]);
         assert!(c.option_in_effect("force"));
         assert_eq!(c.operands[0].text, "web");
+    }
+
+    #[test]
+    fn an_option_that_ends_options_makes_the_rest_operands() {
+        let pack: PackFile = serde_yaml::from_str(
+            "schema: 1\npack: p\nsummary: s\nprograms:\n  python:\n    syntax: { permute: false }\n    options: [\"-c <code> (ends)\", \"-m <module> (ends)\", \"-u\"]\n",
+        )
+        .unwrap();
+        let root = pack.programs.get("python").unwrap();
+        let words: Vec<String> = ["-u", "-c", "print(1)", "-u", "-m", "x"].iter().map(|s| s.to_string()).collect();
+        let c = normalize("python", root, UnknownPolicy::Confirm, &words, Path::new("/"));
+        assert_eq!(c.option_values("c"), vec!["print(1)"]);
+        assert!(!c.option_in_effect("m"));
+        assert_eq!(c.operands.iter().map(|o| o.text.as_str()).collect::<Vec<_>>(), vec!["-u", "-m", "x"]);
+        let words: Vec<String> = ["-ucprint(2)", "-c", "x"].iter().map(|s| s.to_string()).collect();
+        let c = normalize("python", root, UnknownPolicy::Confirm, &words, Path::new("/"));
+        assert_eq!(c.option_values("c"), vec!["print(2)"]);
+        assert_eq!(c.operands.len(), 2);
     }
 
     #[test]

@@ -18,9 +18,13 @@
 //! - [`payload`]: files and stdin, read bounded.
 //! - [`fileref`]: option values naming a file that holds the value (`file://x.json`).
 //! - [`unwrap`]: wrappers (`sudo`, `env`, `bash -c`, `ssh host cmd`…) → the command they run.
+//! - [`deferred`]: `at`, `crontab`, `tmux send-keys`, `screen` → the commands they store or type.
+//! - [`code`]: interpreters (`python -c`, `node -e`, `awk`…) → what their code would do.
 
 pub mod api;
 pub mod argv;
+pub mod code;
+pub mod deferred;
 pub mod envargs;
 pub mod fileref;
 pub mod gh_api;
@@ -78,6 +82,10 @@ pub(crate) fn inspect_argv(
             reason: "commands are nested too deeply to judge".into(),
         })];
     }
+    // the real binary is the invoked program's: a command nested in it (`sudo git`,
+    // `python -c "os.system('git …')"`) must never run that binary as its own
+    let nested = Ctx { real_binary: None, ..*ctx };
+    let ctx = if depth > 0 { &nested } else { ctx };
     if let Some(ops) = unwrap::shell_builtin(rules, program, words, ctx, depth) {
         return ops;
     }
@@ -104,7 +112,11 @@ pub(crate) fn inspect_argv(
     let mut ops = fileref::resolve(&mut cmd, ctx);
     ops.extend(payload_operations(rules, &cmd, ctx));
     ops.extend(protect::check_command(&cmd, ctx));
-    ops.extend(unwrap::unknown_value(&cmd));
+    // an interpreter's words are code and its script's arguments: the code inspector
+    // judges what is unknown in them
+    if cmd.runs.as_ref().is_none_or(|r| r.code.is_none()) {
+        ops.extend(unwrap::unknown_value(&cmd));
+    }
     if let Some(runs) = cmd.runs.clone() {
         ops.extend(unwrap::inner(rules, &cmd, &runs, ctx, depth));
     }

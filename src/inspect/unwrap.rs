@@ -48,6 +48,12 @@ pub fn inner(rules: &mut RuleSet, cmd: &Command, runs: &Runs, ctx: &Ctx, depth: 
     if runs.noexec_option.as_deref().is_some_and(|o| cmd.option_in_effect(o)) {
         return Vec::new();
     }
+    if let Some(code) = &runs.code {
+        return super::code::inspect(rules, cmd, code, ctx, depth);
+    }
+    if let Some(via) = runs.via.as_deref() {
+        return super::deferred::inspect(rules, cmd, via, ctx, depth);
+    }
     let here = || format!("{} {}", cmd.program, cmd.path_string()).trim_end().to_string();
     if let Some(opt) = runs.shell_option.as_deref()
         && cmd.option_in_effect(opt)
@@ -63,8 +69,10 @@ pub fn inner(rules: &mut RuleSet, cmd: &Command, runs: &Runs, ctx: &Ctx, depth: 
         if runs.argv_option.as_deref().is_some_and(|o| cmd.option_in_effect(o)) {
             return argv(rules, cmd, runs, words, ctx, depth);
         }
-        // an ssh with no command is an interactive session
-        return if words.is_empty() { Vec::new() } else { shell_string(rules, &words.join(" "), ctx, depth) };
+        if words.is_empty() {
+            return remote_login_shell(rules, cmd, runs, ctx, depth);
+        }
+        return shell_string(rules, &words.join(" "), ctx, depth);
     }
     if let Some(at) = runs.argv_at {
         let after_dashdash = cmd.operands.iter().position(|o| o.after_dashdash).filter(|_| runs.dashdash);
@@ -91,6 +99,23 @@ pub fn inner(rules: &mut RuleSet, cmd: &Command, runs: &Runs, ctx: &Ctx, depth: 
         };
     }
     Vec::new()
+}
+
+/// `ssh host` with no command starts the remote login shell, which reads its
+/// commands from stdin: at a terminal a person types them; otherwise (`ssh host <
+/// script.sh`, a heredoc) stdin is the script. `-N` runs nothing, `-n` reads no
+/// stdin, `-s` names a subsystem.
+fn remote_login_shell(rules: &mut RuleSet, cmd: &Command, runs: &Runs, ctx: &Ctx, depth: usize) -> Vec<Operation> {
+    if !runs.remote || ["N", "n", "s", "G", "V", "O", "Q"].iter().any(|o| cmd.option_in_effect(o)) {
+        return Vec::new();
+    }
+    match ctx.sources.stdin() {
+        None => Vec::new(),
+        Some(Payload::Bytes(b)) => shell_string(rules, &String::from_utf8_lossy(&b), ctx, depth),
+        Some(Payload::Unreadable(reason)) => {
+            vec![unjudged(&cmd.program, &format!("the commands on stdin for the remote shell: {reason}"))]
+        }
+    }
 }
 
 /// `env -S 'a b'`: the string is split into leading words of the inner command.
@@ -150,7 +175,7 @@ fn argv(rules: &mut RuleSet, cmd: &Command, runs: &Runs, words: &[&str], ctx: &C
 
 /// The program a package provides: the pack's `packages:` table, else the package's
 /// own name without scope or version (`@scope/tool@1.2` → `tool`).
-fn package_program(rules: &RuleSet, spec: &str) -> String {
+pub(crate) fn package_program(rules: &RuleSet, spec: &str) -> String {
     let without_version = match spec.rfind('@') {
         Some(i) if i > 0 => &spec[..i],
         _ => spec,

@@ -321,6 +321,53 @@ pub struct Runs {
     /// This option's value replaces the image's program (`--entrypoint`).
     #[serde(default)]
     pub entrypoint_option: Option<Text>,
+    /// The program is an interpreter: where the code it runs comes from, and how it
+    /// is read. See `inspect::code`.
+    #[serde(default)]
+    pub code: Option<Code>,
+    /// The command is stored to run later or typed elsewhere, and read by a reader
+    /// for its format: `at` (a script from `-f FILE` or stdin), `crontab` (each job
+    /// line of a FILE, `-` or stdin), `keys` (`tmux send-keys` text), `screen`
+    /// (screen's command line and `-X` commands). See `inspect::deferred`.
+    #[serde(default)]
+    pub via: Option<Text>,
+}
+
+/// Where an interpreter (`python`, `node`, `awk`…) finds the code it runs. Inline
+/// code is scanned for destroying calls; a script file or module is judged as the
+/// program it names (`python manage.py flush` as `manage.py flush`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Code {
+    /// How the code is read: `python`, `javascript`, `ruby`, `perl`, `php` or `awk`.
+    pub language: Text,
+    /// Options whose values are code (`python -c`, `node -e`, `perl -e`/`-E`); all of
+    /// them run.
+    #[serde(default)]
+    pub options: List<Text>,
+    /// Options whose values are files of code, read and scanned (`awk -f prog.awk`).
+    #[serde(default)]
+    pub file_options: List<Text>,
+    /// With no code option, the first operand is the code (`awk PROGRAM`, `deno eval`).
+    #[serde(default)]
+    pub operand: bool,
+    /// The option whose value is a module run as the program (`python -m alembic`): it
+    /// is judged as the program the pack's `packages:` maps it to, else its own name.
+    #[serde(default)]
+    pub module_option: Option<Text>,
+    /// The option whose value is the script file (`php -f x.php`).
+    #[serde(default)]
+    pub script_option: Option<Text>,
+    /// With no code option, the first operand is a script file, judged as the program
+    /// its basename names, with the later operands as its arguments (`-`: stdin).
+    #[serde(default)]
+    pub script: bool,
+    /// With no code, module or script, the code comes from stdin (`python3 - <<EOF`).
+    #[serde(default)]
+    pub stdin: bool,
+    /// With this option in effect the code cannot run commands (`gawk --sandbox`).
+    #[serde(default)]
+    pub sandbox_option: Option<Text>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
@@ -366,6 +413,10 @@ pub struct OptionSpec {
     /// known and it is not one that changes the method or how the body is read.
     #[serde(default)]
     pub header: bool,
+    /// Options end after this one: every later word is an operand (`python -c CODE
+    /// ARGS…`, `python -m MODULE ARGS…`).
+    #[serde(default)]
+    pub ends: bool,
 }
 
 impl OptionSpec {
@@ -387,7 +438,8 @@ impl OptionSpec {
     /// Parses help-text shorthand. Grammar (whitespace and commas separate names):
     /// `-x` short · `--name` or `-name` (single-dash long) · `--[no-]name` negatable ·
     /// `<v>` after a name: required value · `[=<v>]` attached: optional value ·
-    /// trailing `...`: multiple · trailing flags in parentheses: `(global)`, `(dir)`.
+    /// trailing `...`: multiple · trailing flags in parentheses: `(global)`, `(dir)`,
+    /// `(inert)`, `(header)`, `(ends)`.
     pub fn parse_shorthand(text: &str) -> Result<Self, String> {
         let mut spec = OptionSpec::default();
         let mut rest = text.trim();
@@ -401,6 +453,7 @@ impl OptionSpec {
                     "multiple" => spec.multiple = true,
                     "inert" => spec.inert = true,
                     "header" => spec.header = true,
+                    "ends" => spec.ends = true,
                     other => return Err(format!("unknown option attribute `{other}` in `{text}`")),
                 }
             }

@@ -4,6 +4,7 @@ mod check;
 mod clouds;
 mod confirm;
 mod exec;
+mod exec_payloads;
 mod failclosed;
 mod fs;
 mod git;
