@@ -401,13 +401,3 @@ fn fast_path_agrees_with_the_parser() {
     }
 }
 
-#[test]
-fn a_typical_command_is_fast() {
-    let text = "cd /tmp && git log --oneline | head -5; echo \"$(date)\" > out.txt";
-    let started = std::time::Instant::now();
-    for _ in 0..20 {
-        script(text);
-    }
-    // Generous for debug builds and busy machines; release measures ~0.3 ms.
-    assert!(started.elapsed() < std::time::Duration::from_millis(20 * 20), "{:?}", started.elapsed());
-}
