@@ -132,7 +132,8 @@ fn program_index(packs: &[(String, PackFile)]) -> BTreeMap<String, Vec<u16>> {
     }
     const SQL_INSPECTORS: &[&str] = &["psql", "mysql", "sqlite3", "mongosh", "redis-cli"];
     fn sends_sql(node: &NodeSpec) -> bool {
-        node.inspector.as_deref().is_some_and(|i| SQL_INSPECTORS.contains(&i)) || node.subcommands.values().any(sends_sql)
+        node.inspector.as_deref().is_some_and(|i| SQL_INSPECTORS.contains(&i))
+            || node.subcommands.values().any(sends_sql)
     }
     fn names_sql(c: &Condition) -> bool {
         !c.sql.is_empty() || c.all.iter().chain(c.any.iter()).any(names_sql)

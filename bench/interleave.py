@@ -4,11 +4,13 @@ medians, guard − floor and ratios to the direct call. Each run is a whole proc
 spawned with posix_spawn and timed with a monotonic clock; the spawning cost is the
 same for every variant, so differences are the shims' own."""
 import os
+import shutil
 import statistics
 import sys
 import time
 
 rounds, out, real_git = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+real = {"git": real_git, "curl": shutil.which("curl")}
 base_path = os.environ.get("PATH", "/usr/bin:/bin")
 devnull = os.open(os.devnull, os.O_RDWR)
 
@@ -29,6 +31,8 @@ cases = [
     ("git --version", ["git", "--version"], ["direct", "floor", "guard"]),
     ("git status", ["git", "status", "--short"], ["direct", "floor", "guard"]),
     ("git push --force (stopped)", ["git", "push", "--force", "origin", "main"], ["guard"]),
+    ("curl --version", ["curl", "--version"], ["direct", "floor", "guard"]),
+    ("curl file:// GET", ["curl", "-sS", "-o", "/dev/null", "file:///etc/hostname"], ["direct", "floor", "guard"]),
 ]
 print(f"{rounds} interleaved rounds per case; medians in ms")
 for name, argv, which in cases:
@@ -36,10 +40,10 @@ for name, argv, which in cases:
     codes = {}
     for _ in range(10):  # warm the page cache
         for v in which:
-            run(variants[v], argv if v != "direct" else [real_git] + argv[1:], repo)
+            run(variants[v], argv if v != "direct" else [real[argv[0]]] + argv[1:], repo)
     for _ in range(rounds):
         for v in which:
-            t, code = run(variants[v], argv if v != "direct" else [real_git] + argv[1:], repo)
+            t, code = run(variants[v], argv if v != "direct" else [real[argv[0]]] + argv[1:], repo)
             times[v].append(t)
             codes[v] = code
     med = {v: statistics.median(ts) for v, ts in times.items()}

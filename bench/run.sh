@@ -17,6 +17,8 @@ gcc -O2 -o "$out/floor-shim" "$here/floor-shim.c"
 real_git=$(command -v git)
 ln -s "$out/floor-shim" "$out/floor/git"
 ln -s "$out/prefix/bin/guard" "$out/guarded/git"
+ln -s "$out/floor-shim" "$out/floor/curl"
+ln -s "$out/prefix/bin/guard" "$out/guarded/curl"
 
 # a small repository for `git status`, with a remote for the stopped force push
 git init -q -b main "$out/repo"

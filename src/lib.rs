@@ -38,15 +38,15 @@ pub mod toolcall;
 
 use std::ffi::OsString;
 use std::io::Write;
-use std::process::ExitCode;
 
 /// The name that selects guard's own command line; any other argv[0] basename is a
 /// shim for the program of that name.
 pub const GUARD_NAME: &str = "guard";
 
-/// Entry point. Nothing escapes as a crash: errors and panics both end in guard's
-/// error exit code with one line on stderr, and in neither case has anything run.
-pub fn main() -> ExitCode {
+/// Entry point; returns the exit code. Nothing escapes as a crash: errors and panics
+/// both end in guard's error exit code with one line on stderr, and in neither case
+/// has anything run.
+pub fn main() -> u8 {
     std::panic::set_hook(Box::new(|info| {
         let place = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
         let what = info
@@ -62,6 +62,13 @@ pub fn main() -> ExitCode {
     let hook_mode = argv.first().is_some_and(|a| invocation::program_name(a) == GUARD_NAME)
         && argv.get(1).is_some_and(|a| a == "hook");
     let failed = if hook_mode { exit::HOOK_BLOCK } else { exit::GUARD_ERROR };
+    if hook_mode {
+        // a harness that stops reading must see exit 2, not a death by SIGPIPE
+        // SAFETY: setting a signal to SIG_IGN installs no handler code.
+        let _ = unsafe {
+            nix::sys::signal::signal(nix::sys::signal::Signal::SIGPIPE, nix::sys::signal::SigHandler::SigIgn)
+        };
+    }
     let code = match std::panic::catch_unwind(|| dispatch(argv)) {
         Ok(Ok(code)) => code,
         Ok(Err(e)) => {
@@ -70,7 +77,11 @@ pub fn main() -> ExitCode {
         }
         Err(_) => failed,
     };
-    ExitCode::from(code)
+    // no Rust runtime flushes stdout at exit (see main.rs)
+    if std::io::stdout().flush().is_err() && hook_mode {
+        return failed;
+    }
+    code
 }
 
 fn dispatch(argv: Vec<OsString>) -> Result<u8, error::GuardError> {

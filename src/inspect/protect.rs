@@ -22,6 +22,9 @@ const WRITERS: &[&str] = &[
     "touch", "mkdir", "shred", "dd", "rsync", "sed", "curl", "wget",
 ];
 
+/// Writers whose operands are URLs, not paths.
+const URL_CLIENTS: &[&str] = &["curl", "wget"];
+
 /// Options whose value is a path these programs write to.
 const PATH_OPTIONS: &[&str] =
     &["target-directory", "output", "reference", "output-document", "dump-header", "output-dir"];
@@ -40,7 +43,9 @@ pub fn check_command(cmd: &Command, ctx: &Ctx) -> Option<Operation> {
     if !WRITERS.contains(&cmd.program.as_str()) {
         return None;
     }
-    let operands = cmd.operands.iter().map(|o| o.text.as_str());
+    // curl's and wget's operands are URLs; what they write is named by options
+    let writes_operands = !URL_CLIENTS.contains(&cmd.program.as_str());
+    let operands = cmd.operands.iter().filter(|_| writes_operands).map(|o| o.text.as_str());
     let values = PATH_OPTIONS.iter().flat_map(|name| cmd.option_values(name));
     let dd_out = operands.clone().filter_map(|o| o.strip_prefix("of="));
     operands.chain(values).chain(dd_out).find_map(|p| check_path(&cmd.program, p, &cmd.dir, ctx))
@@ -136,7 +141,8 @@ fn protected_roots() -> &'static [PathBuf] {
                 .ok()
                 .and_then(|b| serde_json::from_slice(&b).ok())
                 .unwrap_or_default();
-            for f in written {
+            // a file whose directory is gone cannot be written through its old path
+            for f in written.into_iter().filter(|f| f.parent().is_some_and(Path::exists)) {
                 let name = f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
                 roots.push(f.with_file_name(format!("{name}.guard-backup")));
                 roots.push(f.with_file_name(format!("{name}.guard-absent")));

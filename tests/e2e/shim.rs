@@ -32,6 +32,20 @@ fn a_signal_that_kills_the_real_program_is_what_the_caller_sees() {
     assert_eq!(out.status.signal(), Some(15), "{:?}", out.status);
 }
 
+#[cfg(target_os = "linux")]
+#[test]
+fn the_real_program_gets_the_signal_dispositions_guard_was_given() {
+    // guard must not leave SIGPIPE ignored for the program it execs (`git log | head`
+    // must end the way it does without guard)
+    let s = Sandbox::new();
+    s.shim("git").script("git", "#!/bin/sh\ngrep '^SigIgn:' /proc/$$/status\n");
+    let out = s.run("git", ["log"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let mask = stdout(&out).trim().trim_start_matches("SigIgn:").trim().to_string();
+    let ignored = u64::from_str_radix(&mask, 16).unwrap();
+    assert_eq!(ignored & (1 << (13 - 1)), 0, "SIGPIPE is ignored in the real program: {mask}");
+}
+
 #[test]
 fn non_utf8_arguments_pass_through_byte_for_byte() {
     let s = Sandbox::new();

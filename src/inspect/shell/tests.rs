@@ -400,4 +400,3 @@ fn fast_path_agrees_with_the_parser() {
         assert_eq!(fast, full, "{text:?}");
     }
 }
-
