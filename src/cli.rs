@@ -141,7 +141,11 @@ enum RulesCommand {
         verbose: bool,
     },
     /// List packs, the programs they cover, and their rule and example counts.
-    List,
+    List {
+        /// As the Markdown table README carries.
+        #[arg(long)]
+        markdown: bool,
+    },
     /// Print every executable name a pack covers, one per line (what install.sh shims).
     Programs,
 }
@@ -191,7 +195,7 @@ pub fn run(argv: Vec<OsString>) -> Result<u8, GuardError> {
             log_show(limit, request, rule, event, json)
         }
         Command::Rules { command: RulesCommand::Test { verbose } } => rules::examples::run_all(verbose),
-        Command::Rules { command: RulesCommand::List } => rules_list(),
+        Command::Rules { command: RulesCommand::List { markdown } } => rules_list(markdown),
         Command::Rules { command: RulesCommand::Programs } => {
             print_stdout(&rules::embedded::program_names().collect::<Vec<_>>().join("\n"));
             Ok(0)
@@ -366,27 +370,10 @@ fn log_show(
     Ok(0)
 }
 
-fn rules_list() -> Result<u8, GuardError> {
-    let set = RuleSet::all();
-    let mut out = String::from("PACK\tFILE\tPROGRAMS\tRULES\tEXAMPLES\n");
-    for p in set.packs.iter() {
-        let programs: Vec<String> = p
-            .spec
-            .programs
-            .iter()
-            .flat_map(|(name, root)| std::iter::once(name).chain(root.aliases.iter()).map(|n| n.to_string()))
-            .collect();
-        let examples: usize = p.spec.rules.iter().map(|r| r.confirm.len() + r.allow.len()).sum();
-        out.push_str(&format!(
-            "{}\t{}\t{}\t{}\t{}\n",
-            p.spec.pack,
-            p.file,
-            if programs.is_empty() { "-".into() } else { programs.join(",") },
-            p.spec.rules.len(),
-            examples
-        ));
-    }
-    print_stdout(out.trim_end());
+fn rules_list(markdown: bool) -> Result<u8, GuardError> {
+    let rows = crate::rules::listing::rows(&RuleSet::all());
+    let text = if markdown { crate::rules::listing::markdown(&rows) } else { crate::rules::listing::tsv(&rows) };
+    print_stdout(text.trim_end());
     Ok(0)
 }
 

@@ -13,6 +13,7 @@
 pub mod decide;
 pub mod embedded;
 pub mod examples;
+pub mod listing;
 pub mod matcher;
 pub mod schema;
 pub mod validate;
