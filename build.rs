@@ -73,6 +73,13 @@ fn main() {
     let apis: Vec<u16> =
         packs.iter().enumerate().filter(|(_, (_, p))| p.api.is_some()).map(|(i, _)| i as u16).collect();
     writeln!(out, "{apis:?};").unwrap();
+    out.push_str(
+        "\n/// Every operation a built-in pack declares or produces, sorted.\npub static OPERATIONS: &[&str] = &[\n",
+    );
+    for op in &known {
+        writeln!(out, "    {op:?},").unwrap();
+    }
+    out.push_str("];\n");
     let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("packs.rs");
     std::fs::write(dest, out).expect("write packs.rs");
 }

@@ -50,6 +50,8 @@ pub enum EventKind {
     AllowedConcerned,
     /// An allowed command no rule concerns (only when the settings ask for it).
     Allowed,
+    /// A command a rule would stop, let through by a system-layer exception.
+    AllowedByException,
     /// `guard approve` refused to run (no terminal, inside an agent session…).
     ApprovalRefused,
     /// guard failed; nothing ran.

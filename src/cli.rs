@@ -214,9 +214,17 @@ fn check(json: bool, shell: Option<String>, stdin: Option<PathBuf>, argv: Vec<Os
         return Err(GuardError::Usage("guard check: give a command after `--`, or --shell 'STRING'".into()));
     }
     let inv = Invocation::new(argv);
-    let mut rules = RuleSet::for_program(&inv.program);
-    let real = pipeline::find_real(&inv.argv[0]).ok();
     let cwd = std::env::current_dir().map_err(GuardError::NoCwd)?;
+    // a broken layer stops guarded commands, but check still judges, to help diagnose
+    let loaded = crate::rules::policy::load_all(&cwd);
+    for e in loaded.errors.iter() {
+        let _ = writeln!(
+            std::io::stderr(),
+            "guard: warning: {e}; guarded commands do not run until it is fixed (judged without it)"
+        );
+    }
+    let mut rules = RuleSet::with_policy(&inv.program, loaded.policy);
+    let real = pipeline::find_real(&inv.argv[0]).ok();
     // the command's stdin is what --stdin names; guard check's own stdin is never read
     let sources = RealSources::with_stdin(stdin.map(|p| payload::read_file(&p)));
     let env = Env::process();
@@ -236,12 +244,12 @@ fn report(
     ctx: &Ctx,
 ) -> Result<u8, GuardError> {
     match decision {
-        Decision::Allow { concerned } => {
+        Decision::Allow { concerned, excepted } => {
             if json {
                 let out = serde_json::json!({
                     "decision": "allow", "rule": null, "reason": null, "severity": null,
                     "program": inv.program, "argv": inv.argv.iter().map(|a| crate::artifact::Bytes::of(a)).collect::<Vec<_>>(),
-                    "concerned": concerned,
+                    "concerned": concerned, "excepted": excepted,
                 });
                 print_stdout(&out.to_string());
             } else {

@@ -47,16 +47,23 @@ pub struct Judged<'a> {
 
 pub fn enforce(j: &Judged) -> Result<Outcome, GuardError> {
     match j.decision {
-        Decision::Allow { concerned } => {
-            let settings_all = !concerned.is_empty() || Settings::load()?.audit_all_calls;
+        Decision::Allow { concerned, excepted } => {
+            let settings_all = !concerned.is_empty() || !excepted.is_empty() || Settings::load()?.audit_all_calls;
             if settings_all {
                 let state = open_state()?;
-                let kind = if concerned.is_empty() { EventKind::Allowed } else { EventKind::AllowedConcerned };
+                let kind = match (excepted.is_empty(), concerned.is_empty()) {
+                    (false, _) => EventKind::AllowedByException,
+                    (true, false) => EventKind::AllowedConcerned,
+                    (true, true) => EventKind::Allowed,
+                };
+                let named: Vec<&str> = concerned.iter().chain(excepted.iter()).map(String::as_str).collect();
                 let entry = audit::Entry {
-                    rule: (!concerned.is_empty()).then(|| concerned.join(",")),
+                    rule: (!named.is_empty())
+                        .then(|| named.iter().map(|n| n.split(' ').next().unwrap_or(n)).collect::<Vec<_>>().join(",")),
                     program: j.inv.program.clone(),
                     argv: j.inv.argv.clone(),
                     cwd: Some(j.ctx.cwd.as_os_str().to_owned()),
+                    detail: (!excepted.is_empty()).then(|| excepted.join("; ")),
                     ..Default::default()
                 };
                 audit::append(&state, kind, &entry).map_err(|e| GuardError::Other(e.to_string()))?;

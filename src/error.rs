@@ -20,6 +20,9 @@ pub enum GuardError {
     NoCwd(std::io::Error),
     #[error("cannot find your home directory in the user database: {0}")]
     NoHome(String),
+    /// A layer file is malformed, invalid or unsafe: nothing guarded runs until it is fixed.
+    #[error("{0}; guarded commands do not run until it is fixed (`guard rules lint` lists every problem)")]
+    Policy(#[from] crate::rules::layers::LayerError),
     #[error("{0}")]
     Usage(String),
     /// A person-only action attempted where no person can be asked.

@@ -8,6 +8,8 @@
 use crate::rules::schema::{Class, UnknownPolicy};
 use std::path::PathBuf;
 
+// An invocation yields a handful of operations: their size is not worth a box.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum Operation {
     /// One program's normalized argv.

@@ -13,7 +13,6 @@ use crate::inspect::Ctx;
 use crate::inspect::payload::RealSources;
 use crate::inspect::payload::Sources;
 use crate::invocation::Invocation;
-use crate::rules::RuleSet;
 use crate::shim::pipeline;
 use crate::target::Env;
 use nix::libc;
@@ -40,9 +39,9 @@ const FORWARDED: &[Signal] = &[
 /// `wait`: the session's stopped commands wait this long for a person (`--wait`).
 pub fn run(argv: Vec<OsString>, wait: Option<std::time::Duration>) -> Result<u8, GuardError> {
     let inv = Invocation::new(argv);
-    let mut rules = RuleSet::for_program(&inv.program);
-    let real = pipeline::find_real(&inv.argv[0])?;
     let cwd = std::env::current_dir().map_err(GuardError::NoCwd)?;
+    let mut rules = pipeline::rules_for(&inv.program, Some(&cwd))?;
+    let real = pipeline::find_real(&inv.argv[0])?;
     let sources = RealSources::default();
     let env = Env::process();
     let ctx = Ctx { cwd: &cwd, real_binary: Some(&real), sources: &sources, env: &env };

@@ -84,7 +84,7 @@ fn judge_input(harness: Harness, input: &[u8]) -> Answer {
 
 fn judge(harness: Harness, input: &HookInput) -> Result<Answer, crate::error::GuardError> {
     let inv = Invocation::new(vec!["bash".into(), "-c".into(), input.command.clone().into()]);
-    let mut rules = RuleSet::for_program("bash");
+    let mut rules = pipeline::rules_for("bash", Some(&input.cwd))?;
     let sources = FixedSources::default(); // the harness's stdin is this JSON, not the command's
     let env = Env::process();
     let ctx = Ctx { cwd: &input.cwd, real_binary: None, sources: &sources, env: &env };

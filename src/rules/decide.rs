@@ -5,7 +5,7 @@
 
 use super::RuleSet;
 use super::matcher::{Eval, Facts, PatternCache, PatternError};
-use super::schema::{Class, RuleDecision, RuleSpec, Severity, UnknownPolicy};
+use super::schema::{Class, ExceptionSpec, RuleDecision, RuleSpec, Severity, UnknownPolicy};
 use crate::operation::{Command, Operation, Unknown};
 
 #[must_use]
@@ -15,6 +15,9 @@ pub enum Decision {
     /// by their `unless:` (a dry run of a force push, say): worth an audit record.
     Allow {
         concerned: Vec<String>,
+        /// Rules that matched but a system-layer exception lets through:
+        /// `rule (exception at FILE:LINE: reason)`, for the audit log.
+        excepted: Vec<String>,
     },
     Stop(Stop),
 }
@@ -74,6 +77,7 @@ pub fn decide(rules: &RuleSet, ops: &[Operation], facts: &dyn Facts) -> Result<D
     let patterns = PatternCache::default();
     let mut stops: Vec<Stop> = Vec::new();
     let mut concerned = Vec::new();
+    let mut excepted = Vec::new();
     for (op_index, op) in ops.iter().enumerate() {
         let before = stops.len();
         match op {
@@ -94,7 +98,7 @@ pub fn decide(rules: &RuleSet, ops: &[Operation], facts: &dyn Facts) -> Result<D
         let eval = Eval::new(op, facts, &patterns);
         for (pack_index, pack) in rules.packs.iter().enumerate() {
             for rule in pack.spec.rules.iter() {
-                if !applies(rule, pack_index, op) || !eval.holds(&rule.when)? {
+                if !applies(rules, rule, pack_index, op) || !eval.holds(&rule.when)? {
                     continue;
                 }
                 if let Some(unless) = &rule.unless
@@ -124,8 +128,35 @@ pub fn decide(rules: &RuleSet, ops: &[Operation], facts: &dyn Facts) -> Result<D
         for s in &mut stops[before..] {
             s.op_index = Some(op_index);
         }
+        // the system layer's exceptions: never for deny rules or guard's own stops
+        let mut i = before;
+        while i < stops.len() {
+            match exception_for(rules, &stops[i], &eval)? {
+                Some(e) => {
+                    let s = stops.remove(i);
+                    excepted.push(format!("{} (exception at {}: {})", s.rule, e.source, e.reason));
+                }
+                None => i += 1,
+            }
+        }
     }
-    Ok(strictest(stops).map_or(Decision::Allow { concerned }, Decision::Stop))
+    Ok(strictest(stops).map_or(Decision::Allow { concerned, excepted }, Decision::Stop))
+}
+
+/// The exception that lets this stop through, if the system layer has one whose
+/// condition holds for the operation.
+fn exception_for<'r>(rules: &'r RuleSet, stop: &Stop, eval: &Eval) -> Result<Option<&'r ExceptionSpec>, PatternError> {
+    if stop.kind == StopKind::Deny || stop.rule.starts_with("guard.") {
+        return Ok(None);
+    }
+    for e in rules.exceptions.iter().filter(|e| e.rule == stop.rule) {
+        match &e.when {
+            None => return Ok(Some(e)),
+            Some(c) if eval.holds(c)? => return Ok(Some(e)),
+            Some(_) => {}
+        }
+    }
+    Ok(None)
 }
 
 fn strictest(mut stops: Vec<Stop>) -> Option<Stop> {
@@ -142,9 +173,9 @@ fn strictest(mut stops: Vec<Stop>) -> Option<Stop> {
 
 /// Rules about commands belong to their pack's programs; rules that name operations,
 /// HTTP requests or statements judge those whichever program produced them.
-fn applies(rule: &RuleSpec, pack_index: usize, op: &Operation) -> bool {
+fn applies(rules: &RuleSet, rule: &RuleSpec, pack_index: usize, op: &Operation) -> bool {
     match op {
-        Operation::Command(cmd) if pack_index == cmd.pack => {
+        Operation::Command(cmd) if rules.judges_commands_of(pack_index, cmd.pack) => {
             rule.program.is_empty() || rule.program.iter().any(|p| *p == cmd.program)
         }
         Operation::Command(_) => names_operation(&rule.when),

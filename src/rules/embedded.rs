@@ -27,7 +27,11 @@ pub fn program_names() -> impl Iterator<Item = &'static str> {
 }
 
 pub(super) fn pack(i: usize) -> LoadedPack {
-    LoadedPack { file: Cow::Borrowed(PACKS[i].file), spec: Cow::Borrowed(&PACKS[i].spec) }
+    LoadedPack {
+        file: Cow::Borrowed(PACKS[i].file),
+        spec: Cow::Borrowed(&PACKS[i].spec),
+        layer: super::layers::LayerKind::Builtin,
+    }
 }
 
 pub(super) fn load(indexes: impl Iterator<Item = usize>) -> RuleSet {

@@ -18,6 +18,8 @@ pub struct Problem {
     pub file: String,
     /// The rule id, or `programs.<name>` for grammar problems.
     pub place: String,
+    /// Stable problem code (`bad-pattern`, `unknown-option`…) for `guard rules lint`.
+    pub code: &'static str,
     pub message: String,
 }
 
@@ -56,16 +58,17 @@ pub fn validate_pack_with(
     known_operations: &BTreeSet<String>,
 ) -> Vec<Problem> {
     let mut out = Vec::new();
-    let mut push =
-        |place: &str, message: String| out.push(Problem { file: file.to_string(), place: place.to_string(), message });
+    let mut push = |place: &str, code: &'static str, message: String| {
+        out.push(Problem { file: file.to_string(), place: place.to_string(), code, message })
+    };
     if pack.schema != SCHEMA_VERSION {
-        push("", format!("unsupported schema version {} (this guard reads {SCHEMA_VERSION})", pack.schema));
+        push("", "schema", format!("unsupported schema version {} (this guard reads {SCHEMA_VERSION})", pack.schema));
     }
     if pack.pack.is_empty() || !pack.pack.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-        push("", format!("pack name `{}` must be non-empty ASCII letters, digits, `-` or `_`", pack.pack));
+        push("", "schema", format!("pack name `{}` must be non-empty ASCII letters, digits, `-` or `_`", pack.pack));
     }
     if pack.summary.trim().is_empty() {
-        push("", "summary is empty".into());
+        push("", "schema", "summary is empty".into());
     }
     for (name, root) in pack.programs.iter() {
         let place = format!("programs.{name}");
@@ -74,7 +77,7 @@ pub fn validate_pack_with(
     let mut seen = BTreeSet::new();
     for rule in pack.rules.iter() {
         if !seen.insert(&*rule.id) {
-            push(&rule.id, "duplicate rule id".into());
+            push(&rule.id, "duplicate-rule", "duplicate rule id".into());
         }
         check_rule(pack, grammar.unwrap_or(pack), rule, known_operations, &mut push);
     }
@@ -86,21 +89,21 @@ fn check_node(
     place: &str,
     is_root: bool,
     inherited_globals: &mut Vec<String>,
-    push: &mut impl FnMut(&str, String),
+    push: &mut impl FnMut(&str, &'static str, String),
 ) {
     if node.syntax.is_some() && !is_root {
-        push(place, "`syntax` is only allowed on a program's root".into());
+        push(place, "grammar", "`syntax` is only allowed on a program's root".into());
     }
     if let Some(open) = &node.open {
         if open.depth == Some(0) {
-            push(place, "`open.depth` must be at least 1".into());
+            push(place, "grammar", "`open.depth` must be at least 1".into());
         }
         if let Some(Err(e)) = open.safe.as_deref().map(check_pattern) {
-            push(place, format!("`open.safe`: {e}"));
+            push(place, "bad-pattern", format!("`open.safe`: {e}"));
         }
     }
     if node.file_refs.iter().any(|p| p.is_empty() || p.starts_with('-')) {
-        push(place, "`file_refs` prefixes must be non-empty and not start with `-`".into());
+        push(place, "grammar", "`file_refs` prefixes must be non-empty and not start with `-`".into());
     }
     // an option may shadow an inherited global of the same spelling (cobra's local
     // flags do: `docker compose rm -f` is --force, not compose's --file); within one
@@ -109,26 +112,26 @@ fn check_node(
     for opt in node.options.iter() {
         for s in opt.short.iter() {
             if names.insert(format!("-{s}"), ()).is_some() {
-                push(place, format!("option -{s} is defined twice"));
+                push(place, "grammar", format!("option -{s} is defined twice"));
             }
         }
         for l in opt.long.iter() {
             if names.insert(format!("--{l}"), ()).is_some() {
-                push(place, format!("option --{l} is defined twice"));
+                push(place, "grammar", format!("option --{l} is defined twice"));
             }
         }
         if opt.changes_dir && opt.value != ValueKind::Required {
-            push(place, format!("option {} changes directory but takes no required value", opt.name));
+            push(place, "grammar", format!("option {} changes directory but takes no required value", opt.name));
         }
     }
     let mut sub_names = BTreeSet::new();
     for (name, child) in node.subcommands.iter() {
         for n in std::iter::once(name).chain(child.aliases.iter()) {
             if n.is_empty() || n.starts_with('-') {
-                push(place, format!("subcommand name `{n}` is empty or starts with `-`"));
+                push(place, "grammar", format!("subcommand name `{n}` is empty or starts with `-`"));
             }
             if !sub_names.insert(n.clone()) {
-                push(place, format!("subcommand name or alias `{n}` is used twice"));
+                push(place, "grammar", format!("subcommand name or alias `{n}` is used twice"));
             }
         }
     }
@@ -151,29 +154,29 @@ fn check_rule(
     grammar: &PackFile,
     rule: &RuleSpec,
     known_operations: &BTreeSet<String>,
-    push: &mut impl FnMut(&str, String),
+    push: &mut impl FnMut(&str, &'static str, String),
 ) {
     let id: &str = &rule.id;
     if !id.starts_with(&format!("{}.", pack.pack)) {
-        push(id, format!("rule id must start with the pack name `{}.`", pack.pack));
+        push(id, "schema", format!("rule id must start with the pack name `{}.`", pack.pack));
     }
     if rule.reason.trim().is_empty() || rule.reason.contains('\n') {
-        push(id, "reason must be one non-empty line".into());
+        push(id, "schema", "reason must be one non-empty line".into());
     }
     if rule.confirm.is_empty() {
-        push(id, "rule has no `confirm:` examples".into());
+        push(id, "missing-examples", "rule has no `confirm:` examples".into());
     }
     if rule.allow.is_empty() {
-        push(id, "rule has no `allow:` examples".into());
+        push(id, "missing-examples", "rule has no `allow:` examples".into());
     }
     for p in rule.program.iter() {
         if !grammar.programs.contains_key(p) {
-            push(id, format!("`program: {p}` is not a program of this pack"));
+            push(id, "unknown-program", format!("`program: {p}` is not a program of this pack"));
         }
     }
     for example in rule.confirm.iter().chain(rule.allow.iter()) {
         if shell_split(example).is_none_or(|w| w.is_empty()) {
-            push(id, format!("example `{example}` is not a valid command line"));
+            push(id, "bad-example", format!("example `{example}` is not a valid command line"));
         }
     }
     let roots: Vec<&NodeSpec> = if rule.program.is_empty() {
@@ -188,14 +191,14 @@ fn check_rule(
     }
 }
 
-struct CondCheck<'a, F: FnMut(&str, String)> {
+struct CondCheck<'a, F: FnMut(&str, &'static str, String)> {
     id: &'a str,
     roots: &'a [&'a NodeSpec],
     known_operations: &'a BTreeSet<String>,
     push: &'a mut F,
 }
 
-impl<F: FnMut(&str, String)> CondCheck<'_, F> {
+impl<F: FnMut(&str, &'static str, String)> CondCheck<'_, F> {
     /// `commands` narrows option checks to the command paths an enclosing condition
     /// named, so `option: force` is checked against `push`'s options when it sits
     /// beside `command: push`.
@@ -203,7 +206,11 @@ impl<F: FnMut(&str, String)> CondCheck<'_, F> {
         let before = commands.len();
         for path in c.command.iter() {
             if !self.roots.iter().any(|root| resolve_path(root, path).is_some()) {
-                (self.push)(self.id, format!("`command: {path}` names no command of this pack's programs"));
+                (self.push)(
+                    self.id,
+                    "unknown-command",
+                    format!("`command: {path}` names no command of this pack's programs"),
+                );
             }
             commands.push(path.to_string());
         }
@@ -212,7 +219,11 @@ impl<F: FnMut(&str, String)> CondCheck<'_, F> {
         }
         for op in c.operation.iter() {
             if !self.known_operations.contains(&**op) {
-                (self.push)(self.id, format!("`operation: {op}` is not produced or declared by any pack"));
+                (self.push)(
+                    self.id,
+                    "unknown-operation",
+                    format!("`operation: {op}` is not produced or declared by any pack"),
+                );
             }
         }
         for name in c.option.iter() {
@@ -232,7 +243,7 @@ impl<F: FnMut(&str, String)> CondCheck<'_, F> {
             && let (Some(min), Some(max)) = (b.min, b.max)
             && min > max
         {
-            (self.push)(self.id, format!("operand_count min {min} > max {max}"));
+            (self.push)(self.id, "schema", format!("operand_count min {min} > max {max}"));
         }
         for sub in c.all.iter().chain(c.any.iter()) {
             self.condition(sub, commands);
@@ -268,10 +279,16 @@ impl<F: FnMut(&str, String)> CondCheck<'_, F> {
             }
         }
         match found {
-            None => (self.push)(self.id, format!("option `{name}` is not defined for the commands this rule matches")),
-            Some(ValueKind::None) if needs_value => {
-                (self.push)(self.id, format!("option `{name}` takes no value; `option_value` cannot match it"))
-            }
+            None => (self.push)(
+                self.id,
+                "unknown-option",
+                format!("option `{name}` is not defined for the commands this rule matches"),
+            ),
+            Some(ValueKind::None) if needs_value => (self.push)(
+                self.id,
+                "unknown-option",
+                format!("option `{name}` takes no value; `option_value` cannot match it"),
+            ),
             Some(_) => {}
         }
     }
@@ -279,11 +296,11 @@ impl<F: FnMut(&str, String)> CondCheck<'_, F> {
     fn predicate(&mut self, p: &TextPredicate, operand: bool) {
         for re in p.matches.iter().chain(p.not_matches.iter()) {
             if let Err(e) = check_pattern(re) {
-                (self.push)(self.id, e);
+                (self.push)(self.id, "bad-pattern", e);
             }
         }
         if !operand && (p.after_dashdash.is_some() || p.exists.is_some() || p.at.is_some()) {
-            (self.push)(self.id, "`after_dashdash`, `exists` and `at` only apply to `operand`".into());
+            (self.push)(self.id, "schema", "`after_dashdash`, `exists` and `at` only apply to `operand`".into());
         }
     }
 }

@@ -29,14 +29,14 @@ pub struct Judgement {
 /// Shim mode. Returns an exit code only when the command was not exec'd.
 pub fn run(argv: Vec<OsString>) -> Result<u8, GuardError> {
     let inv = Invocation::new(argv);
-    let mut rules = RuleSet::for_program(&inv.program);
+    let cwd = std::env::current_dir();
+    let mut rules = rules_for(&inv.program, cwd.as_deref().ok())?;
     // search by the basename: argv[0] may be the shim's own path
     let real = resolve::real_binary(
         OsStr::new(&inv.program),
         std::env::var_os("PATH").as_deref(),
         resolve::guard_identity()?,
     )?;
-    let cwd = std::env::current_dir();
     let sources = RealSources::default();
     let env = Env::process();
     let ctx =
@@ -62,6 +62,14 @@ pub fn run(argv: Vec<OsString>) -> Result<u8, GuardError> {
         Outcome::Run => Err(exec(&ExecPlan { path: real, argv: inv.argv, stdin: sources.stdin_read() })),
         Outcome::Exit(code) => Ok(code),
     }
+}
+
+/// The built-in packs for `program` and the system, user and project layers that apply
+/// in `cwd` (without a cwd, no project layer can be found). A layer problem is an error:
+/// the command does not run.
+pub fn rules_for(program: &str, cwd: Option<&Path>) -> Result<RuleSet, GuardError> {
+    let policy = crate::rules::policy::load(cwd.unwrap_or(Path::new("/")))?;
+    Ok(RuleSet::with_policy(program, policy))
 }
 
 /// `guard exec --wait` asks the commands of its session to wait for approval. This is

@@ -175,20 +175,16 @@ fn approval_without_a_terminal_or_inside_guard_exec_is_refused() {
         .unwrap();
     assert_eq!(code(&out), 77, "{}", stderr(&out));
     assert_eq!(artifact(&out)["rule"], "guard.self-protection");
-    // and reached some other way from inside a guard exec session (a program guard
-    // does not judge exec's it), approval sees the session in the process table
-    let script = format!("import os; os.execv({:?}, ['guard', 'approve', {:?}])", guard.display().to_string(), id);
+    // and reached some other way from inside a guard exec session (a script file guard
+    // does not read exec's it), approval sees the session in the process table
+    let script = format!("import os\nos.execv({:?}, ['guard', 'approve', {:?}])\n", guard.display().to_string(), id);
+    let script_path = s.work.join("approve_it.py");
+    std::fs::write(&script_path, script).unwrap();
+    u.chown(&script_path);
     let out = u
         .command(
             &s,
-            &[
-                guard.as_os_str(),
-                OsStr::new("exec"),
-                OsStr::new("--"),
-                OsStr::new("python3"),
-                OsStr::new("-c"),
-                OsStr::new(&script),
-            ],
+            &[guard.as_os_str(), OsStr::new("exec"), OsStr::new("--"), OsStr::new("python3"), script_path.as_os_str()],
         )
         .stdin(Stdio::null())
         .output()
