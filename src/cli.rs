@@ -258,7 +258,7 @@ fn report(
             Ok(0)
         }
         Decision::Stop(stop) => {
-            let settings = Settings::load()?;
+            let settings = Settings::load_for(ctx.cwd)?;
             let artifact = request::build(&RequestInput {
                 stop,
                 inv,

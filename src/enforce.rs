@@ -48,7 +48,7 @@ pub struct Judged<'a> {
 pub fn enforce(j: &Judged) -> Result<Outcome, GuardError> {
     match j.decision {
         Decision::Allow { concerned, excepted } => {
-            let settings_all = !concerned.is_empty() || !excepted.is_empty() || Settings::load()?.audit_all_calls;
+            let settings_all = !concerned.is_empty() || !excepted.is_empty() || Settings::load_for(j.ctx.cwd)?.audit_all_calls;
             if settings_all {
                 let state = open_state()?;
                 let kind = match (excepted.is_empty(), concerned.is_empty()) {
@@ -71,7 +71,7 @@ pub fn enforce(j: &Judged) -> Result<Outcome, GuardError> {
             Ok(Outcome::Run)
         }
         Decision::Stop(stop) => {
-            let settings = Settings::load()?;
+            let settings = Settings::load_for(j.ctx.cwd)?;
             let mut artifact = request::build(&RequestInput {
                 stop,
                 inv: j.inv,

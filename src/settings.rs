@@ -9,6 +9,7 @@
 //! the hot path of an allowed command.
 
 use crate::paths;
+use crate::rules::layers::{self, LayerDir, LayerKind};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -154,11 +155,33 @@ impl DurationText {
 const DEFAULT_WAIT: Duration = Duration::from_secs(300);
 
 impl Settings {
-    /// System then user layer, as found on this machine.
+    /// The system and user layers, as found on this machine (where no directory is
+    /// known: approving, listing).
     pub fn load() -> Result<Settings, crate::error::GuardError> {
-        let system = Path::new(paths::SYSTEM_DIR).join("config.yaml");
-        let user = paths::user_config_dir()?.join("config.yaml");
-        Ok(Settings::from_files(&system, &user)?)
+        let dirs = [
+            LayerDir { kind: LayerKind::System, dir: PathBuf::from(paths::SYSTEM_DIR) },
+            LayerDir { kind: LayerKind::User, dir: paths::user_config_dir()? },
+        ];
+        Settings::load_layers(&dirs)
+    }
+
+    /// Every layer that applies to a command run in `cwd`, the project's included.
+    pub fn load_for(cwd: &Path) -> Result<Settings, crate::error::GuardError> {
+        Settings::load_layers(&layers::dirs(cwd)?)
+    }
+
+    /// Each layer's `config.yaml`, most trusted first; only the system layer may loosen.
+    pub fn load_layers(dirs: &[LayerDir]) -> Result<Settings, crate::error::GuardError> {
+        let mut s = Settings::default();
+        for dir in dirs {
+            let Some(file) = layers::config_file(dir)? else { continue };
+            let parsed = parse(&file.text, &file.path)?;
+            match dir.kind {
+                LayerKind::Builtin | LayerKind::System => s.apply_system(parsed, &file.path)?,
+                LayerKind::User | LayerKind::Project => s.apply_user(parsed, &file.path)?,
+            }
+        }
+        Ok(s)
     }
 
     pub fn from_files(system: &Path, user: &Path) -> Result<Settings, SettingsError> {
@@ -280,12 +303,14 @@ fn read(path: &Path) -> Result<Option<SettingsFile>, SettingsError> {
     if text.len() as u64 > MAX_SETTINGS_BYTES {
         return Err(SettingsError::TooLarge { path: path.to_path_buf() });
     }
+    parse(&text, path).map(Some)
+}
+
+fn parse(text: &str, path: &Path) -> Result<SettingsFile, SettingsError> {
     if text.trim().is_empty() {
-        return Ok(Some(SettingsFile::default()));
+        return Ok(SettingsFile::default());
     }
-    serde_yaml::from_str(&text)
-        .map(Some)
-        .map_err(|e| SettingsError::Invalid { path: path.to_path_buf(), message: e.to_string() })
+    serde_yaml::from_str(text).map_err(|e| SettingsError::Invalid { path: path.to_path_buf(), message: e.to_string() })
 }
 
 #[cfg(test)]

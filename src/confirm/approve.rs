@@ -178,11 +178,19 @@ fn preflight(state: &StateDir, what: &str) -> Result<Tty, GuardError> {
 
 /// `guard approve [ID]`, with the approver the settings ask for.
 pub fn approve(id: Option<String>) -> Result<u8, GuardError> {
-    let settings = Settings::load()?;
-    approve_with(id, configured(&settings).as_ref())
+    // the layers of the directory the request was made in (a project may ask for more)
+    let cwd = id.as_deref().and_then(|id| {
+        let state = StateDir::open().ok()?;
+        pending::load(&state, id).map(|r| std::path::PathBuf::from(r.cwd_text()))
+    });
+    let settings = match cwd {
+        Some(dir) if dir.is_dir() => Settings::load_for(&dir)?,
+        _ => Settings::load()?,
+    };
+    approve_with(id, configured(&settings).as_ref(), &settings)
 }
 
-pub fn approve_with(id: Option<String>, approver: &dyn Approver) -> Result<u8, GuardError> {
+pub fn approve_with(id: Option<String>, approver: &dyn Approver, settings: &Settings) -> Result<u8, GuardError> {
     let state = StateDir::open().map_err(|e| GuardError::Other(e.to_string()))?;
     let mut tty = preflight(&state, "approve")?;
     pending::prune(&state);
@@ -202,7 +210,6 @@ pub fn approve_with(id: Option<String>, approver: &dyn Approver) -> Result<u8, G
         audit_request(&state, EventKind::ApprovalRefused, &request, Some(why.clone()));
         return Ok(exit::DENIED);
     }
-    let settings = Settings::load()?;
     let now = jiff::Timestamp::now();
     let approved = jiff::Timestamp::from_second(now.as_second()).unwrap_or(now);
     let lifetime = jiff::SignedDuration::from_secs(settings.grant_lifetime.as_secs() as i64);

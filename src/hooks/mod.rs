@@ -93,7 +93,7 @@ fn judge(harness: Harness, input: &HookInput) -> Result<Answer, crate::error::Gu
         Decision::Allow { .. } => return Ok(Answer::Allow),
         Decision::Stop(s) => s,
     };
-    let settings = Settings::load()?;
+    let settings = Settings::load_for(&input.cwd)?;
     let mut artifact = request::build(&RequestInput {
         stop,
         inv: &inv,
