@@ -134,7 +134,13 @@ enum LogCommand {
 
 #[derive(Subcommand, Debug)]
 enum RulesCommand {
-    /// Run every rule's `confirm:` and `allow:` examples.
+    /// Check the system, user and project rule and settings files (or the given
+    /// files): every problem as `file:line:column: code: message`.
+    Lint {
+        /// Files to check; without any, every layer that applies here.
+        paths: Vec<PathBuf>,
+    },
+    /// Run every rule's `confirm:` and `allow:` examples (built-in and every layer here).
     Test {
         /// Print every example, not only failures.
         #[arg(long, short)]
@@ -194,8 +200,12 @@ pub fn run(argv: Vec<OsString>) -> Result<u8, GuardError> {
         Command::Log { command: None, limit, request, rule, event, json } => {
             log_show(limit, request, rule, event, json)
         }
-        Command::Rules { command: RulesCommand::Test { verbose } } => rules::examples::run_all(verbose),
+        Command::Rules { command: RulesCommand::Test { verbose } } => {
+            let cwd = std::env::current_dir().map_err(GuardError::NoCwd)?;
+            rules::examples::run_all(verbose, &cwd)
+        }
         Command::Rules { command: RulesCommand::List { markdown } } => rules_list(markdown),
+        Command::Rules { command: RulesCommand::Lint { paths } } => rules::lint::run(paths),
         Command::Rules { command: RulesCommand::Programs } => {
             print_stdout(&rules::embedded::program_names().collect::<Vec<_>>().join("\n"));
             Ok(0)

@@ -48,7 +48,8 @@ pub struct Judged<'a> {
 pub fn enforce(j: &Judged) -> Result<Outcome, GuardError> {
     match j.decision {
         Decision::Allow { concerned, excepted } => {
-            let settings_all = !concerned.is_empty() || !excepted.is_empty() || Settings::load_for(j.ctx.cwd)?.audit_all_calls;
+            let settings_all =
+                !concerned.is_empty() || !excepted.is_empty() || Settings::load_for(j.ctx.cwd)?.audit_all_calls;
             if settings_all {
                 let state = open_state()?;
                 let kind = match (excepted.is_empty(), concerned.is_empty()) {

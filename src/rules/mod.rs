@@ -14,6 +14,7 @@ pub mod decide;
 pub mod embedded;
 pub mod examples;
 pub mod layers;
+pub mod lint;
 pub mod listing;
 pub mod matcher;
 pub mod policy;

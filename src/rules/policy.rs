@@ -28,7 +28,7 @@ pub struct LayerPack {
 }
 
 /// The layers that apply in one directory.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Policy {
     pub packs: Vec<LayerPack>,
     /// From the system layer only.
@@ -64,16 +64,22 @@ pub fn load_all(cwd: &Path) -> Loaded {
 }
 
 pub fn load_dirs(dirs: Vec<LayerDir>) -> Loaded {
-    let mut loaded = Loaded::default();
     let (files, errors) = layers::pack_files(&dirs);
-    loaded.errors.extend(errors);
+    let mut loaded = load_files(files);
+    loaded.errors.splice(0..0, errors);
+    loaded.policy.dirs = dirs;
+    loaded
+}
+
+/// Layer files already read, most trusted first.
+pub fn load_files(files: Vec<LayerFile>) -> Loaded {
+    let mut loaded = Loaded::default();
     for file in files {
         match parse(&file) {
             Ok(spec) => loaded.add(file, spec),
             Err(e) => loaded.errors.push(e),
         }
     }
-    loaded.policy.dirs = dirs;
     loaded
 }
 
@@ -94,12 +100,17 @@ fn yaml_error(path: &Path, e: &serde_yaml::Error) -> LayerError {
     let text = e.to_string();
     // the location is reported separately
     let message = text.split(" at line ").next().unwrap_or(&text).to_string();
-    let code = if message.contains("unknown field") || message.contains("missing field") || message.contains("invalid")
-    {
-        "schema"
-    } else {
-        "syntax"
-    };
+    // serde's complaints about the shape of a value; anything else is the YAML itself
+    const SHAPE: &[&str] = &[
+        "unknown field",
+        "missing field",
+        "invalid type",
+        "invalid value",
+        "unknown variant",
+        "invalid length",
+        "duplicate",
+    ];
+    let code = if SHAPE.iter().any(|s| message.contains(s)) { "schema" } else { "syntax" };
     LayerError {
         file: path.to_path_buf(),
         line: e.location().map(|l| l.line()),
