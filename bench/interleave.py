@@ -30,20 +30,22 @@ variants = {"direct": "", "floor": os.path.join(out, "floor"), "guard": os.path.
 cases = [
     ("git --version", ["git", "--version"], ["direct", "floor", "guard"]),
     ("git status", ["git", "status", "--short"], ["direct", "floor", "guard"]),
+    ("git status, project layer", ["git", "status", "--short"], ["direct", "floor", "guard"], "repo-layer"),
     ("git push --force (stopped)", ["git", "push", "--force", "origin", "main"], ["guard"]),
     ("curl --version", ["curl", "--version"], ["direct", "floor", "guard"]),
     ("curl file:// GET", ["curl", "-sS", "-o", "/dev/null", "file:///etc/hostname"], ["direct", "floor", "guard"]),
 ]
 print(f"{rounds} interleaved rounds per case; medians in ms")
-for name, argv, which in cases:
+for name, argv, which, *where in cases:
+    cwd = os.path.join(out, where[0]) if where else repo
     times = {v: [] for v in which}
     codes = {}
     for _ in range(10):  # warm the page cache
         for v in which:
-            run(variants[v], argv if v != "direct" else [real[argv[0]]] + argv[1:], repo)
+            run(variants[v], argv if v != "direct" else [real[argv[0]]] + argv[1:], cwd)
     for _ in range(rounds):
         for v in which:
-            t, code = run(variants[v], argv if v != "direct" else [real[argv[0]]] + argv[1:], repo)
+            t, code = run(variants[v], argv if v != "direct" else [real[argv[0]]] + argv[1:], cwd)
             times[v].append(t)
             codes[v] = code
     med = {v: statistics.median(ts) for v, ts in times.items()}

@@ -25,4 +25,22 @@ git init -q -b main "$out/repo"
 (cd "$out/repo" && for i in $(seq 1 50); do echo "$i" > "f$i.txt"; done && git add . &&
   git -c user.email=b@b -c user.name=b commit -qm init && git remote add origin "$out/nowhere.git")
 
+# the same repository with a small project layer (.guard/): what a team's rules cost
+cp -a "$out/repo" "$out/repo-layer"
+mkdir -p "$out/repo-layer/.guard"
+cat > "$out/repo-layer/.guard/team.yaml" <<'YAML'
+schema: 1
+pack: team
+summary: the team's own rules
+extends: git
+rules:
+  - id: team.push-to-deploy
+    reason: Pushing to the deploy remote ships to production.
+    severity: high
+    match: { command: push, operand: '^deploy$' }
+    confirm: [git push deploy main]
+    allow: [git push origin main]
+YAML
+printf '%s\n' "production: { hosts: ['(^|[.])db[.]team[.]example\$'] }" > "$out/repo-layer/.guard/config.yaml"
+
 exec python3 "$here/interleave.py" "$rounds" "$out" "$real_git"

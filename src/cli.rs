@@ -388,11 +388,30 @@ fn log_show(
     Ok(0)
 }
 
+/// `guard rules list`: the built-in packs and the layers that apply here, with the
+/// system layer's exceptions and what was ignored. `--markdown`: README's table.
 fn rules_list(markdown: bool) -> Result<u8, GuardError> {
-    let rows = crate::rules::listing::rows(&RuleSet::all());
-    let text = if markdown { crate::rules::listing::markdown(&rows) } else { crate::rules::listing::tsv(&rows) };
+    if markdown {
+        let rows = crate::rules::listing::rows(&RuleSet::all());
+        print_stdout(crate::rules::listing::markdown(&rows).trim_end());
+        return Ok(0);
+    }
+    let cwd = std::env::current_dir().map_err(GuardError::NoCwd)?;
+    let loaded = crate::rules::policy::load_all(&cwd);
+    let mut text = String::new();
+    for e in loaded.errors.iter() {
+        text.push_str(&format!("# error: {e}\n"));
+    }
+    for e in loaded.policy.ignored.iter() {
+        text.push_str(&format!("# ignored: {e}\n"));
+    }
+    for e in loaded.policy.exceptions.iter() {
+        text.push_str(&format!("# exception: {} at {}: {}\n", e.rule, e.source, e.reason));
+    }
+    let set = RuleSet::all_with(loaded.policy);
+    text.push_str(&crate::rules::listing::tsv(&crate::rules::listing::rows(&set)));
     print_stdout(text.trim_end());
-    Ok(0)
+    Ok(if loaded.errors.is_empty() { 0 } else { exit::GUARD_ERROR })
 }
 
 pub(crate) fn print_stdout(text: &str) {

@@ -76,7 +76,8 @@ pub fn run(json: bool) -> Result<u8, GuardError> {
     let mut out = Vec::new();
     shims(&mut out);
     hooks(&mut out, &cwd);
-    settings(&mut out);
+    layers(&mut out, &cwd);
+    settings(&mut out, &cwd);
     state(&mut out);
     credentials(&mut out, &cwd);
     let failed = out.iter().any(|f| f.status == Status::Fail);
@@ -163,8 +164,44 @@ fn hooks(out: &mut Vec<Finding>, cwd: &Path) {
     }
 }
 
-fn settings(out: &mut Vec<Finding>) {
-    match Settings::load() {
+/// Each layer: where it is, the files guard reads there, problems and what it ignored.
+fn layers(out: &mut Vec<Finding>, cwd: &Path) {
+    let loaded = crate::rules::policy::load_all(cwd);
+    for dir in loaded.policy.dirs.iter() {
+        let files: Vec<String> = loaded
+            .policy
+            .packs
+            .iter()
+            .filter(|p| p.kind == dir.kind)
+            .map(|p| p.path.display().to_string())
+            .chain(dir.dir.join("config.yaml").is_file().then(|| dir.dir.join("config.yaml").display().to_string()))
+            .collect();
+        let message = if files.is_empty() {
+            format!("{} layer ({}): no files", dir.kind.name(), dir.dir.display())
+        } else {
+            format!("{} layer ({}): {}", dir.kind.name(), dir.dir.display(), files.join(", "))
+        };
+        push(out, "layers", Status::Ok, message, None);
+    }
+    for e in loaded.errors.iter() {
+        push(
+            out,
+            "layers",
+            Status::Fail,
+            e.to_string(),
+            Some("fix it (guard rules lint); until then guarded commands do not run"),
+        );
+    }
+    for e in loaded.policy.ignored.iter() {
+        push(out, "layers", Status::Warn, e.to_string(), Some("only /etc/guard may loosen rules"));
+    }
+    for e in loaded.policy.exceptions.iter() {
+        push(out, "layers", Status::Ok, format!("exception to {} at {}: {}", e.rule, e.source, e.reason), None);
+    }
+}
+
+fn settings(out: &mut Vec<Finding>, cwd: &Path) {
+    match Settings::load_for(cwd) {
         Ok(s) => {
             push(out, "settings", Status::Ok, "settings load".into(), None);
             for ignored in s.ignored {

@@ -5,6 +5,8 @@ use super::RuleSet;
 
 pub struct PackRow {
     pub pack: String,
+    /// `built-in`, `system`, `user` or `project`.
+    pub layer: &'static str,
     pub file: String,
     /// Executable names, aliases included.
     pub programs: Vec<String>,
@@ -18,6 +20,7 @@ pub fn rows(set: &RuleSet) -> Vec<PackRow> {
         .iter()
         .map(|p| PackRow {
             pack: p.spec.pack.to_string(),
+            layer: p.layer.name(),
             file: p.file.to_string(),
             programs: p
                 .spec
@@ -34,12 +37,12 @@ pub fn rows(set: &RuleSet) -> Vec<PackRow> {
 
 /// Tab-separated, one pack per line, for `guard rules list`.
 pub fn tsv(rows: &[PackRow]) -> String {
-    let mut out = String::from("PACK\tFILE\tPROGRAMS\tRULES\tCONFIRM_EXAMPLES\tALLOW_EXAMPLES\n");
+    let mut out = String::from("PACK\tLAYER\tFILE\tPROGRAMS\tRULES\tCONFIRM_EXAMPLES\tALLOW_EXAMPLES\n");
     for r in rows {
         let programs = if r.programs.is_empty() { "-".to_string() } else { r.programs.join(",") };
         out.push_str(&format!(
-            "{}\t{}\t{}\t{}\t{}\t{}\n",
-            r.pack, r.file, programs, r.rules, r.confirm_examples, r.allow_examples
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
+            r.pack, r.layer, r.file, programs, r.rules, r.confirm_examples, r.allow_examples
         ));
     }
     out
