@@ -79,6 +79,11 @@ fn main() {
     for op in &known {
         writeln!(out, "    {op:?},").unwrap();
     }
+    out.push_str("];\n\n/// Every built-in rule id, sorted.\npub static RULE_IDS: &[&str] = &[\n");
+    let ids: BTreeSet<&str> = packs.iter().flat_map(|(_, p)| p.rules.iter().map(|r| &*r.id)).collect();
+    for id in ids {
+        writeln!(out, "    {id:?},").unwrap();
+    }
     out.push_str("];\n");
     let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("packs.rs");
     std::fs::write(dest, out).expect("write packs.rs");

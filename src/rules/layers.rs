@@ -91,6 +91,20 @@ impl LayerError {
 /// layer is found through the passwd entry, never `$HOME`; without one, no layer can
 /// be trusted to be complete, so that is an error.
 pub fn dirs(cwd: &Path) -> Result<Vec<LayerDir>, LayerError> {
+    // asked for by the rules and again by the settings of the same invocation
+    static LAST: std::sync::Mutex<Option<(PathBuf, Vec<LayerDir>)>> = std::sync::Mutex::new(None);
+    let mut last = LAST.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some((dir, found)) = last.as_ref()
+        && dir == cwd
+    {
+        return Ok(found.clone());
+    }
+    let found = find_dirs(cwd)?;
+    *last = Some((cwd.to_path_buf(), found.clone()));
+    Ok(found)
+}
+
+fn find_dirs(cwd: &Path) -> Result<Vec<LayerDir>, LayerError> {
     let mut out = vec![LayerDir { kind: LayerKind::System, dir: PathBuf::from(paths::SYSTEM_DIR) }];
     let user = paths::user_config_dir()
         .map_err(|e| LayerError::whole_file(Path::new("~"), "no-home", format!("cannot find the user layer: {e}")))?;

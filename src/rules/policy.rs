@@ -164,7 +164,7 @@ impl Loaded {
         }
         for rule in spec.rules.iter() {
             if self.policy.packs.iter().any(|p| p.spec.rules.iter().any(|r| r.id == rule.id))
-                || embedded::PACKS.iter().any(|p| p.spec.rules.iter().any(|r| r.id == rule.id))
+                || embedded::RULE_IDS.binary_search(&&*rule.id).is_ok()
             {
                 errors.push(at("duplicate-rule", format!("rule id `{}` is already used", rule.id)));
             }
@@ -260,7 +260,14 @@ impl Loaded {
 }
 
 /// Operations a layer rule may name: the built-in ones, the earlier layers' and its own.
+/// Only collected when one of its rules names an operation (most files do not).
 fn known_operations(spec: &PackFile, earlier: &[LayerPack]) -> BTreeSet<String> {
+    fn names(c: &Condition) -> bool {
+        !c.operation.is_empty() || c.all.iter().chain(c.any.iter()).chain(c.not.iter()).any(names)
+    }
+    if !spec.rules.iter().any(|r| names(&r.when) || r.unless.as_ref().is_some_and(names)) {
+        return BTreeSet::new();
+    }
     let mut known: BTreeSet<String> = embedded::OPERATIONS.iter().map(|s| s.to_string()).collect();
     known.extend(validate::operations_of(spec));
     for p in earlier {
