@@ -186,7 +186,10 @@ pub fn written_files(state: &StateDir) -> Vec<PathBuf> {
 }
 
 fn record_written(state: &StateDir, path: &Path) {
-    let mut files = written_files(state);
+    // forget files whose directory is gone (a removed checkout): the list is read on
+    // every call that writes a file
+    let mut files: Vec<PathBuf> =
+        written_files(state).into_iter().filter(|f| f.parent().is_some_and(Path::exists)).collect();
     if !files.iter().any(|f| f == path) {
         files.push(path.to_path_buf());
         if let Ok(json) = serde_json::to_vec(&files) {
