@@ -11,6 +11,7 @@ mod git;
 mod hooks;
 mod http;
 mod infra;
+mod layers;
 mod paas;
 mod pg;
 mod railway;
