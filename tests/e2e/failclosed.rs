@@ -87,7 +87,7 @@ fn settings_come_from_the_passwd_home_and_bad_ones_stop_the_command() {
     u.write_config("grant_lifetime: 60s\n", 0o000);
     let out = u.run(&s, "rm", &["-rf", "z"]);
     assert_eq!(code(&out), 70, "{}", stderr(&out));
-    assert!(stderr(&out).contains("cannot read settings"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("config.yaml: unreadable: Permission denied"), "{}", stderr(&out));
     assert!(s.ran().is_empty(), "{:?}", s.ran());
 
     // settings decide what is logged, so while they cannot be read nothing runs
