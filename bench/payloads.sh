@@ -37,7 +37,9 @@ def fill(path, make):
         n = 0
         while f.tell() < MiB:
             f.write(make(n)); n += 1
-fill(f"{out}/inserts-1mib.sql", lambda n: f"INSERT INTO items (id, name, note) VALUES ({n}, 'item {n}', 'a note; with DROP TABLE inside a string');\n")
+fill(f"{out}/inserts-1mib.sql", lambda n: f"INSERT INTO items (id, name, note) VALUES ({n}, 'item {n}', 'a note about item {n}; nothing else');\n")
+# the same, each string holding a destroy keyword: every statement is parsed in full
+fill(f"{out}/inserts-keywords-1mib.sql", lambda n: f"INSERT INTO items (id, name, note) VALUES ({n}, 'item {n}', 'a note; with DROP TABLE inside a string');\n")
 fill(f"{out}/drops-1mib.sql", lambda n: f"DELETE FROM items WHERE id = {n};\nDROP TABLE IF EXISTS scratch_{n};\n")
 json.dump({"session_id": "bench", "hook_event_name": "PreToolUse", "tool_name": "Bash", "cwd": out,
            "tool_input": {"command": "git status && cargo test 2>&1 | tail -n 20", "description": "run tests"}},
@@ -52,6 +54,7 @@ hyperfine -i --warmup 20 --runs "$runs" --export-markdown "$out/results.md" \
   -n 'check curl 1 MiB JSON variables' "$guard check -- curl -sS -H content-type:application/json --data-binary @vars-1mib.json $url" \
   -n 'check curl 1 MiB GraphQL document' "$guard check -- curl -sS -H content-type:application/json --data-binary @doc-1mib.json $url" \
   -n 'check psql -f 1 MiB INSERTs' "$guard check -- psql -f inserts-1mib.sql" \
+  -n 'check psql -f 1 MiB INSERTs, DROP in strings' "$guard check -- psql -f inserts-keywords-1mib.sql" \
   -n 'check psql -f 1 MiB DROP/DELETE' "$guard check -- psql -f drops-1mib.sql" \
   -n 'check --shell one-liner' "$guard check --shell 'git status && cargo test 2>&1 | tail -n 20'" \
   -n 'hook claude-code (allowed)' "$guard hook claude-code < hook.json" \

@@ -47,6 +47,7 @@ pub const GUARD_NAME: &str = "guard";
 /// both end in guard's error exit code with one line on stderr, and in neither case
 /// has anything run.
 pub fn main() -> u8 {
+    tune_allocator();
     std::panic::set_hook(Box::new(|info| {
         let place = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
         let what = info
@@ -87,4 +88,16 @@ pub fn main() -> u8 {
 fn dispatch(argv: Vec<OsString>) -> Result<u8, error::GuardError> {
     let name = argv.first().map(|a| invocation::program_name(a)).unwrap_or_default();
     if name == GUARD_NAME { cli::run(argv) } else { shim::pipeline::run(argv) }
+}
+
+/// Payloads of several MiB are read, copied and parsed, and glibc would hand each big
+/// buffer fresh pages from the kernel (and fault them in) and return them on free:
+/// keeping big buffers on the heap lets freed ones be reused.
+fn tune_allocator() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only adjusts allocator thresholds; called before any thread starts.
+    unsafe {
+        nix::libc::mallopt(nix::libc::M_MMAP_THRESHOLD, 64 << 20);
+        nix::libc::mallopt(nix::libc::M_TRIM_THRESHOLD, 128 << 20);
+    }
 }

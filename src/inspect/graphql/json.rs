@@ -23,6 +23,95 @@ pub enum JsonError {
     TooDeep,
 }
 
+/// A JSON request body as the judge needs it. The bulk of a large request is its
+/// `variables`, and only a mutation's arguments read them: for a single request
+/// object whose document has no mutation they are checked as JSON (syntax and depth)
+/// and left unbuilt. Everything else is read by [`parse_strict`].
+pub fn parse_request(bytes: &[u8]) -> Result<Value, JsonError> {
+    match shallow_request(bytes) {
+        Some(request) => Ok(request),
+        None => parse_strict(bytes),
+    }
+}
+
+/// A top-level object with a string `query` whose document has no mutation, its
+/// `variables` replaced by an empty object; `None` for anything else.
+fn shallow_request(bytes: &[u8]) -> Option<Value> {
+    let start = bytes.iter().position(|b| !b.is_ascii_whitespace())?;
+    if bytes[start] != b'{' {
+        return None;
+    }
+    let entries: Vec<(String, Box<serde_json::value::RawValue>)> = match serde_json::from_slice::<TopLevel>(bytes) {
+        Ok(TopLevel(entries)) => entries,
+        Err(_) => return None,
+    };
+    let raw_variables = entries.iter().find(|(k, _)| k == "variables").map(|(_, v)| v.get().trim_start());
+    // only an object can be left unbuilt (a string or anything else is read as before),
+    // and one nested near the limit is read in full so the limit applies as before
+    if !raw_variables.is_some_and(|v| v.starts_with('{') && nesting(v) + 2 < MAX_JSON_DEPTH) {
+        return None;
+    }
+    let mut object = Map::new();
+    for (key, raw) in entries.iter().filter(|(k, _)| k != "variables") {
+        object.insert(key.clone(), parse_strict(raw.get().as_bytes()).ok()?);
+    }
+    let document = object.get("query")?.as_str()?;
+    let operation_name = object.get("operationName").and_then(Value::as_str);
+    let operations = super::document::operations(document, None, operation_name).ok()?;
+    if operations.iter().any(|o| o.kind != super::OperationType::Query) {
+        return None;
+    }
+    object.insert("variables".into(), Value::Object(Map::new()));
+    Some(Value::Object(object))
+}
+
+/// The deepest nesting of arrays and objects in valid JSON text.
+fn nesting(text: &str) -> usize {
+    let (mut depth, mut deepest, mut in_string, mut escaped) = (0usize, 0usize, false, false);
+    for b in text.bytes() {
+        match (in_string, escaped, b) {
+            (true, true, _) => escaped = false,
+            (true, false, b'\\') => escaped = true,
+            (true, false, b'"') => in_string = false,
+            (true, false, _) => {}
+            (false, _, b'"') => in_string = true,
+            (false, _, b'[' | b'{') => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            (false, _, b']' | b'}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
+
+/// A JSON object's entries as raw JSON texts, refusing a duplicate key.
+struct TopLevel(Vec<(String, Box<serde_json::value::RawValue>)>);
+
+impl<'de> de::Deserialize<'de> for TopLevel {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<TopLevel, D::Error> {
+        struct Entries;
+        impl<'de> Visitor<'de> for Entries {
+            type Value = TopLevel;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<TopLevel, A::Error> {
+                let mut out: Vec<(String, Box<serde_json::value::RawValue>)> = Vec::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    if out.iter().any(|(k, _)| *k == key) {
+                        return Err(de::Error::custom(format!("duplicate key `{key}`")));
+                    }
+                    out.push((key, map.next_value()?));
+                }
+                Ok(TopLevel(out))
+            }
+        }
+        deserializer.deserialize_map(Entries)
+    }
+}
+
 /// Parses `bytes` as one JSON value, refusing duplicate keys and deep nesting.
 pub fn parse_strict(bytes: &[u8]) -> Result<Value, JsonError> {
     let problem: RefCell<Option<JsonError>> = RefCell::new(None);

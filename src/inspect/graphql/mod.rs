@@ -77,7 +77,7 @@ pub fn from_body(body: &[u8], content_type: Option<&str>) -> Verdict {
     let mut readings = Readings::default();
     let mut parsed_as_json = false;
     if media == MediaType::Json || looks_like_json(body) {
-        match json::parse_strict(body) {
+        match json::parse_request(body) {
             Ok(value) => {
                 parsed_as_json = true;
                 readings.add(json::from_request_value(&value));

@@ -304,6 +304,24 @@ fn json_unicode_escapes_are_decoded_before_parsing() {
 }
 
 #[test]
+fn a_querys_variables_are_checked_but_not_built() {
+    // what only a mutation would read does not decide anything for a query
+    let rows: Vec<String> = (0..20_000).map(|i| format!(r#"{{"name": "svc-{i}", "name": "dup"}}"#)).collect();
+    let body = format!(
+        r#"{{"query": "query Q($rows: [Row!]!) {{ me {{ id }} }}", "variables": {{"rows": [{}]}}}}"#,
+        rows.join(",")
+    );
+    assert!(body.len() > 512 << 10);
+    assert_eq!(root_fields(&json_body(&body)), ["Query me"]);
+    // the same variables with a mutation are read in full, and refused
+    let mutation = body.replace("query Q", "mutation Q").replace("me { id }", "volumeDelete(volumeId: \\\"v\\\")");
+    assert_eq!(json_body(&mutation), Verdict::Undecodable("duplicate JSON key `name`".into()));
+    // a top-level duplicate is refused either way
+    let dup = r#"{"query": "{ me { id } }", "variables": {}, "variables": {"a": 1}}"#;
+    assert_eq!(json_body(dup), Verdict::Undecodable("duplicate JSON key `variables`".into()));
+}
+
+#[test]
 fn duplicate_json_keys_are_undecodable() {
     let body = r#"{"query": "{ me { id } }", "query": "mutation { volumeDelete(volumeId: \"v\") }"}"#;
     assert_eq!(json_body(body), Verdict::Undecodable("duplicate JSON key `query`".into()));

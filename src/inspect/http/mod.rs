@@ -221,22 +221,46 @@ fn method_params(pairs: &[(String, String)]) -> Vec<String> {
 /// `_method` in a form, multipart or JSON body (frameworks read it from all three).
 fn body_method_claims(bytes: &[u8], content_type: Option<&str>) -> Vec<String> {
     let kind = content_type.unwrap_or("").to_ascii_lowercase();
+    let trimmed = bytes.trim_ascii_start();
+    if (kind.contains("json") || trimmed.starts_with(b"{")) && !kind.starts_with("multipart/") {
+        // only the top level's keys matter: the rest is skipped, not built
+        if let Ok(TopLevelEntries(entries)) = serde_json::from_slice::<TopLevelEntries>(trimmed) {
+            return entries
+                .iter()
+                .filter(|(k, _)| k.eq_ignore_ascii_case("_method"))
+                .filter_map(|(_, v)| serde_json::from_str::<String>(v.get()).ok())
+                .map(|s| s.trim().to_ascii_uppercase())
+                .collect();
+        }
+    }
     let text = String::from_utf8_lossy(bytes);
     if kind.starts_with("multipart/") {
         return multipart_method(&text).into_iter().collect();
     }
-    let trimmed = text.trim_start();
-    if kind.contains("json") || trimmed.starts_with('{') {
-        let parsed = serde_json::from_str::<serde_json::Value>(trimmed);
-        if let Ok(serde_json::Value::Object(map)) = parsed {
-            return map
-                .iter()
-                .filter(|(k, _)| k.eq_ignore_ascii_case("_method"))
-                .filter_map(|(_, v)| v.as_str().map(|s| s.trim().to_ascii_uppercase()))
-                .collect();
-        }
-    }
     method_params(&url::form_pairs(&text))
+}
+
+/// A JSON object's entries, every one of a repeated key kept, values as raw JSON.
+struct TopLevelEntries(Vec<(String, Box<serde_json::value::RawValue>)>);
+
+impl<'de> serde::Deserialize<'de> for TopLevelEntries {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Entries;
+        impl<'de> serde::de::Visitor<'de> for Entries {
+            type Value = TopLevelEntries;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TopLevelEntries, A::Error> {
+                let mut out = Vec::new();
+                while let Some(entry) = map.next_entry()? {
+                    out.push(entry);
+                }
+                Ok(TopLevelEntries(out))
+            }
+        }
+        deserializer.deserialize_map(Entries)
+    }
 }
 
 /// The value of a `name="_method"` part of a multipart body.

@@ -188,6 +188,13 @@ impl<'c> Session<'c> {
                     i + 1
                 }
                 _ if is_ident_byte(c) && !c.is_ascii_digit() => word(script, i, &mut pass.buf),
+                // a run of bytes that mean nothing to psql's splitter (spaces, commas,
+                // digits, operators) is copied at once
+                _ if is_plain(c) => {
+                    let end = b[i..].iter().position(|&x| !is_plain(x)).map_or(b.len(), |n| i + n);
+                    pass.buf.text.push_str(slice(script, i, end));
+                    end
+                }
                 _ => {
                     match c {
                         b'(' => pass.buf.paren += 1,
@@ -375,6 +382,18 @@ impl<'c> Session<'c> {
 
 /// A word outside literals, copied; `BEGIN ATOMIC … END` bodies are tracked so that
 /// their `;` do not end the `CREATE FUNCTION`.
+/// A byte with no meaning to the splitter: not a quote, comment, variable, meta-command,
+/// separator, parenthesis or newline, and not the start of a word. Digits count as
+/// plain (a word never starts with one; `word` takes them inside a word).
+fn is_plain(c: u8) -> bool {
+    c.is_ascii()
+        && !matches!(
+            c,
+            b'\'' | b'"' | b'$' | b'-' | b'/' | b'\\' | b':' | b';' | b'(' | b')' | b'\n' | b'`' | b'#' | b'['
+        )
+        && (c.is_ascii_digit() || !is_ident_byte(c))
+}
+
 fn word(script: &str, i: usize, buf: &mut Buffer) -> usize {
     let b = script.as_bytes();
     let mut end = i + 1;
