@@ -102,7 +102,22 @@ pub fn from_cli_graphql(service: &str, cmd: &Command, ctx: &Ctx) -> Vec<Operatio
     }
     let name = cmd.option_values("operation-name").last().map(|s| s.to_string());
     let variables = serde_json::Value::Object(variables);
-    match graphql::from_document(&document, Some(&variables), name.as_deref()) {
+    let verdict = graphql::from_document(&document, Some(&variables), name.as_deref());
+    cli_mutations(service, cmd, verdict, &format!("{} {}", cmd.program, cmd.path_string()), "not a GraphQL document")
+}
+
+/// A CLI's GraphQL call (`railway api`, `gh api graphql`): each mutation's root field is
+/// the operation `<service>.<field>`; what cannot be judged needs a person.
+pub fn cli_mutations(
+    service: &str,
+    cmd: &Command,
+    verdict: Verdict,
+    destination: &str,
+    not_graphql: &str,
+) -> Vec<Operation> {
+    let unjudged =
+        |reason: String| vec![Operation::Unjudged(Unjudged { destination: destination.to_string(), reason })];
+    match verdict {
         Verdict::Operations(list) => list
             .iter()
             .filter(|o| o.kind == OperationType::Mutation)
@@ -117,6 +132,6 @@ pub fn from_cli_graphql(service: &str, cmd: &Command, ctx: &Ctx) -> Vec<Operatio
             })
             .collect(),
         Verdict::Undecodable(reason) => unjudged(reason),
-        Verdict::NotGraphql => unjudged("not a GraphQL document".into()),
+        Verdict::NotGraphql => unjudged(not_graphql.to_string()),
     }
 }

@@ -11,9 +11,9 @@
 //! An endpoint that is GraphQL but whose document guard cannot read is unjudged.
 
 use super::Ctx;
-use super::graphql::{self, OperationType, Verdict};
+use super::graphql;
 use super::payload::Payload;
-use crate::operation::{ApiCall, Command, Operation, Unjudged};
+use crate::operation::{Command, Operation, Unjudged};
 use serde_json::{Map, Value};
 
 /// The operations a `gh api`-style command sends to `service`'s GraphQL endpoint.
@@ -46,23 +46,7 @@ pub fn inspect(service: &str, cmd: &Command, ctx: &Ctx) -> Vec<Operation> {
             }
         },
     };
-    match verdict {
-        Verdict::Operations(list) => list
-            .iter()
-            .filter(|o| o.kind == OperationType::Mutation)
-            .flat_map(|o| o.fields.iter())
-            .map(|f| {
-                Operation::Api(ApiCall {
-                    operation: format!("{service}.{}", f.name),
-                    surface: format!("GraphQL mutation via {} {}", cmd.program, cmd.path_string()),
-                    args: f.args.clone(),
-                    host: None,
-                })
-            })
-            .collect(),
-        Verdict::Undecodable(reason) => unjudged(reason),
-        Verdict::NotGraphql => unjudged("the body is not a GraphQL request".into()),
-    }
+    super::api::cli_mutations(service, cmd, verdict, &here, "the body is not a GraphQL request")
 }
 
 /// `graphql`, or a full URL whose path ends in `/graphql` (sent the same way).

@@ -348,7 +348,14 @@ fn split_args(lang: Lang, tokens: &[Token], src: &str) -> Vec<Arg> {
     out
 }
 
+/// Arguments or items: the parts between top-level commas (and Perl's `=>`).
 fn split_top(lang: Lang, tokens: &[Token]) -> Vec<&[Token]> {
+    split_depth0(tokens, |p| p == "," || (p == "=>" && lang == Lang::Perl), false)
+}
+
+/// `tokens` cut at every separator outside brackets; with `adjacent_strings`, also
+/// between two string literals written side by side (which Python and awk join).
+fn split_depth0(tokens: &[Token], is_separator: impl Fn(&str) -> bool, adjacent_strings: bool) -> Vec<&[Token]> {
     let mut parts = Vec::new();
     let mut depth = 0usize;
     let mut start = 0;
@@ -356,9 +363,15 @@ fn split_top(lang: Lang, tokens: &[Token]) -> Vec<&[Token]> {
         match &t.tok {
             Tok::Punct(p) if matches!(p.as_str(), "(" | "[" | "{") => depth += 1,
             Tok::Punct(p) if matches!(p.as_str(), ")" | "]" | "}") => depth = depth.saturating_sub(1),
-            Tok::Punct(p) if depth == 0 && (p == "," || (p == "=>" && lang == Lang::Perl)) => {
+            Tok::Punct(p) if depth == 0 && is_separator(p) => {
                 parts.push(&tokens[start..k]);
                 start = k + 1;
+            }
+            Tok::Str { .. }
+                if adjacent_strings && depth == 0 && k > start && matches!(tokens[k - 1].tok, Tok::Str { .. }) =>
+            {
+                parts.push(&tokens[start..k]);
+                start = k;
             }
             _ => {}
         }
@@ -461,32 +474,8 @@ pub fn eval(lang: Lang, tokens: &[Token], src: &str) -> Lit {
 }
 
 fn split_concat<'t>(tokens: &'t [Token], ops: &[&str], lang: Lang) -> Vec<&'t [Token]> {
-    let mut parts = Vec::new();
-    let mut depth = 0usize;
-    let mut start = 0;
-    for (k, t) in tokens.iter().enumerate() {
-        match &t.tok {
-            Tok::Punct(p) if matches!(p.as_str(), "(" | "[" | "{") => depth += 1,
-            Tok::Punct(p) if matches!(p.as_str(), ")" | "]" | "}") => depth = depth.saturating_sub(1),
-            Tok::Punct(p) if depth == 0 && ops.contains(&p.as_str()) => {
-                parts.push(&tokens[start..k]);
-                start = k + 1;
-            }
-            // adjacent string literals join (Python, awk)
-            Tok::Str { .. }
-                if depth == 0
-                    && k > start
-                    && matches!(lang, Lang::Python | Lang::Awk)
-                    && matches!(tokens[k - 1].tok, Tok::Str { .. }) =>
-            {
-                parts.push(&tokens[start..k]);
-                start = k;
-            }
-            _ => {}
-        }
-    }
-    parts.push(&tokens[start..]);
-    parts
+    // adjacent string literals join in Python and awk
+    split_depth0(tokens, |p| ops.contains(&p), matches!(lang, Lang::Python | Lang::Awk))
 }
 
 fn list(lang: Lang, tokens: &[Token], src: &str) -> Lit {

@@ -7,6 +7,7 @@
 
 use super::{MAX_DOCUMENT_BYTES, MAX_JSON_DEPTH, Verdict};
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use std::cell::RefCell;
 use std::fmt;
@@ -41,10 +42,11 @@ fn shallow_request(bytes: &[u8]) -> Option<Value> {
     if bytes[start] != b'{' {
         return None;
     }
-    let entries: Vec<(String, Box<serde_json::value::RawValue>)> = match serde_json::from_slice::<TopLevel>(bytes) {
-        Ok(TopLevel(entries)) => entries,
-        Err(_) => return None,
-    };
+    let entries = top_level_entries(bytes).ok()?;
+    // a repeated key is the strict reader's to refuse
+    if entries.iter().enumerate().any(|(i, (k, _))| entries[..i].iter().any(|(earlier, _)| earlier == k)) {
+        return None;
+    }
     let raw_variables = entries.iter().find(|(k, _)| k == "variables").map(|(_, v)| v.get().trim_start());
     // only an object can be left unbuilt (a string or anything else is read as before),
     // and one nested near the limit is read in full so the limit applies as before
@@ -86,30 +88,27 @@ fn nesting(text: &str) -> usize {
     deepest
 }
 
-/// A JSON object's entries as raw JSON texts, refusing a duplicate key.
-struct TopLevel(Vec<(String, Box<serde_json::value::RawValue>)>);
-
-impl<'de> de::Deserialize<'de> for TopLevel {
-    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<TopLevel, D::Error> {
-        struct Entries;
-        impl<'de> Visitor<'de> for Entries {
-            type Value = TopLevel;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a JSON object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<TopLevel, A::Error> {
-                let mut out: Vec<(String, Box<serde_json::value::RawValue>)> = Vec::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    if out.iter().any(|(k, _)| *k == key) {
-                        return Err(de::Error::custom(format!("duplicate key `{key}`")));
-                    }
-                    out.push((key, map.next_value()?));
-                }
-                Ok(TopLevel(out))
-            }
+/// A JSON object's entries in order, every one of a repeated key kept, each value as
+/// its raw JSON text (checked as JSON, not built).
+pub fn top_level_entries(bytes: &[u8]) -> Result<Vec<(String, Box<RawValue>)>, serde_json::Error> {
+    struct Entries;
+    impl<'de> Visitor<'de> for Entries {
+        type Value = Vec<(String, Box<RawValue>)>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a JSON object")
         }
-        deserializer.deserialize_map(Entries)
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::new();
+            while let Some(entry) = map.next_entry()? {
+                out.push(entry);
+            }
+            Ok(out)
+        }
     }
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let entries = de::Deserializer::deserialize_map(&mut deserializer, Entries)?;
+    deserializer.end()?;
+    Ok(entries)
 }
 
 /// Parses `bytes` as one JSON value, refusing duplicate keys and deep nesting.

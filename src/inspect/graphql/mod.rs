@@ -13,6 +13,7 @@
 
 mod document;
 mod json;
+pub use json::top_level_entries;
 mod params;
 #[cfg(test)]
 mod tests;

@@ -224,7 +224,7 @@ fn body_method_claims(bytes: &[u8], content_type: Option<&str>) -> Vec<String> {
     let trimmed = bytes.trim_ascii_start();
     if (kind.contains("json") || trimmed.starts_with(b"{")) && !kind.starts_with("multipart/") {
         // only the top level's keys matter: the rest is skipped, not built
-        if let Ok(TopLevelEntries(entries)) = serde_json::from_slice::<TopLevelEntries>(trimmed) {
+        if let Ok(entries) = crate::inspect::graphql::top_level_entries(trimmed) {
             return entries
                 .iter()
                 .filter(|(k, _)| k.eq_ignore_ascii_case("_method"))
@@ -238,29 +238,6 @@ fn body_method_claims(bytes: &[u8], content_type: Option<&str>) -> Vec<String> {
         return multipart_method(&text).into_iter().collect();
     }
     method_params(&url::form_pairs(&text))
-}
-
-/// A JSON object's entries, every one of a repeated key kept, values as raw JSON.
-struct TopLevelEntries(Vec<(String, Box<serde_json::value::RawValue>)>);
-
-impl<'de> serde::Deserialize<'de> for TopLevelEntries {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Entries;
-        impl<'de> serde::de::Visitor<'de> for Entries {
-            type Value = TopLevelEntries;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a JSON object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TopLevelEntries, A::Error> {
-                let mut out = Vec::new();
-                while let Some(entry) = map.next_entry()? {
-                    out.push(entry);
-                }
-                Ok(TopLevelEntries(out))
-            }
-        }
-        deserializer.deserialize_map(Entries)
-    }
 }
 
 /// The value of a `name="_method"` part of a multipart body.
