@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Payload and hook benchmark (by hand, not part of CI): what judging a large body, a
 # SQL file, a shell string or a harness hook call costs, with hyperfine (warm cache,
-# shell start-up subtracted), next to a process that does nothing (/bin/true) in the same run.
+# medians), next to a process that does nothing (/bin/true) in the same run.
 #
 #   bench/payloads.sh [RUNS]        default 200 runs per case
 set -euo pipefail
@@ -48,7 +48,8 @@ PY
 
 url=https://backboard.railway.com/graphql/v2
 cd "$out"
-hyperfine -i --warmup 20 --runs "$runs" --export-markdown "$out/results.md" \
+# no shell between hyperfine and the command (-N): the figures are the processes' own
+hyperfine -N -i --warmup 20 --runs "$runs" --export-json "$out/argv.json" \
   -n 'true (process floor)' '/bin/true' \
   -n 'check curl GET (no payload)' "$guard check -- curl -sS $url" \
   -n 'check curl 1 MiB JSON variables' "$guard check -- curl -sS -H content-type:application/json --data-binary @vars-1mib.json $url" \
@@ -57,6 +58,18 @@ hyperfine -i --warmup 20 --runs "$runs" --export-markdown "$out/results.md" \
   -n 'check psql -f 1 MiB INSERTs, DROP in strings' "$guard check -- psql -f inserts-keywords-1mib.sql" \
   -n 'check psql -f 1 MiB DROP/DELETE' "$guard check -- psql -f drops-1mib.sql" \
   -n 'check --shell one-liner' "$guard check --shell 'git status && cargo test 2>&1 | tail -n 20'" \
-  -n 'hook claude-code (allowed)' "$guard hook claude-code < hook.json" \
   >/dev/null
-cat "$out/results.md"
+# a hook reads its JSON on stdin: through a shell, against a shell running /bin/true
+hyperfine -i --warmup 20 --runs "$runs" --export-json "$out/hook-results.json" \
+  -n 'sh: true < hook.json' '/bin/true < hook.json' \
+  -n 'sh: hook claude-code < hook.json (allowed)' "$guard hook claude-code < hook.json" \
+  >/dev/null 2>&1
+python3 - "$out/argv.json" "$out/hook-results.json" <<'PY'
+import json, sys
+print("| case | median | min | max |")
+print("|---|---|---|---|")
+for path in sys.argv[1:]:
+    for r in json.load(open(path))["results"]:
+        ms = lambda v: f"{v * 1000:.2f} ms"
+        print(f"| {r['command']} | {ms(r['median'])} | {ms(r['min'])} | {ms(r['max'])} |")
+PY
