@@ -85,6 +85,15 @@ impl LayerError {
     pub fn whole_file(file: &Path, code: &'static str, message: impl Into<String>) -> LayerError {
         LayerError { file: file.to_path_buf(), line: None, column: None, code, message: message.into() }
     }
+
+    /// A problem with the file or directory itself (permissions, size, encoding), which
+    /// no line of it could be blamed for.
+    pub fn is_about_whole_file(&self) -> bool {
+        matches!(
+            self.code,
+            "unreadable" | "too-large" | "not-utf8" | "unsafe-permissions" | "no-home" | "too-many-files"
+        )
+    }
 }
 
 /// The layer directories for a command run in `cwd`, most trusted first. The user

@@ -330,6 +330,48 @@ rules:
     }
 
     #[test]
+    fn exceptions_must_name_a_rule_that_is_not_a_deny_rule() {
+        let t = tempfile::tempdir().unwrap();
+        let path = t.path().join("site.yaml");
+        let exceptions = "schema: 1\npack: site\nsummary: s\nexceptions:\n  - rule: git.push.forse\n    reason: typo\n";
+        std::fs::write(&path, exceptions).unwrap();
+        // read as the system layer, where exceptions are allowed
+        let file = LayerFile { kind: LayerKind::System, path: path.clone(), text: exceptions.into() };
+        let found = rule_findings(policy::load_files(vec![file]));
+        assert_eq!(codes(&found), vec!["unknown-rule"]);
+        assert_eq!(found[0].line, 5);
+        let deny = policy::load_files(vec![LayerFile {
+            kind: LayerKind::System,
+            path: path.clone(),
+            text: exceptions.replace("git.push.forse", "guard.self-protection"),
+        }]);
+        // guard's own deny stop is not a pack rule: no rule of that name exists
+        assert_eq!(codes(&rule_findings(deny)), vec!["unknown-rule"]);
+        // a deny rule of the system layer cannot be excepted either
+        let deny_rule = "schema: 1\npack: site\nsummary: s\nextends: git\nrules:\n  - id: site.no-mirror\n    reason: Mirroring overwrites every ref.\n    severity: high\n    decision: deny\n    match: { command: push, option: mirror }\n    confirm: [git push --mirror]\n    allow: [git push]\n";
+        let first = t.path().join("a.yaml");
+        std::fs::write(&first, deny_rule).unwrap();
+        let except = exceptions.replace("pack: site", "pack: site2").replace("git.push.forse", "site.no-mirror");
+        std::fs::write(&path, &except).unwrap();
+        let files = vec![
+            LayerFile { kind: LayerKind::System, path: first, text: deny_rule.into() },
+            LayerFile { kind: LayerKind::System, path: path.clone(), text: except },
+        ];
+        let found = rule_findings(policy::load_files(files));
+        assert_eq!(codes(&found), vec!["exception-to-deny"], "{found:?}");
+        assert_eq!((found[0].file.clone(), found[0].line), (path, 5));
+    }
+
+    #[test]
+    fn unknown_operations_are_found() {
+        let text =
+            GOOD.replace("match: { command: push, operand: '^deploy$' }", "match: { operation: railway.volumeDelet }");
+        let found = lint("x.yaml", &text);
+        assert!(codes(&found).contains(&"unknown-operation"), "{found:?}");
+        assert_eq!(found.iter().find(|f| f.code == "unknown-operation").unwrap().line, 9);
+    }
+
+    #[test]
     fn backticks_name_the_subject() {
         assert_eq!(backticked("r: `command: pussh` names no command"), Some("pussh".into()));
         assert_eq!(backticked("r: option `forcefully` is not defined"), Some("forcefully".into()));

@@ -68,7 +68,14 @@ pub fn run(argv: Vec<OsString>) -> Result<u8, GuardError> {
 /// in `cwd` (without a cwd, no project layer can be found). A layer problem is an error:
 /// the command does not run.
 pub fn rules_for(program: &str, cwd: Option<&Path>) -> Result<RuleSet, GuardError> {
-    let policy = crate::rules::policy::load(cwd.unwrap_or(Path::new("/")))?;
+    let policy = crate::rules::policy::load(cwd.unwrap_or(Path::new("/"))).map_err(|mut e| {
+        // a problem found after parsing is placed in the file as lint places it
+        if !e.is_about_whole_file() {
+            let found = crate::rules::lint::locate(&e);
+            (e.line, e.column) = (Some(found.line), Some(found.column));
+        }
+        e
+    })?;
     Ok(RuleSet::with_policy(program, policy))
 }
 

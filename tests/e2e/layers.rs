@@ -84,7 +84,7 @@ fn a_malformed_project_file_stops_guarded_commands_naming_its_position() {
     std::fs::write(s.work.join(".guard/team.yaml"), TEAM.replace("'^deploy$'", "'^(deploy'")).unwrap();
     let out = s.run("git", ["status"]);
     assert_eq!(code(&out), 70, "{}", stderr(&out));
-    assert!(stderr(&out).contains("bad-pattern"), "{}", stderr(&out));
+    assert!(stderr(&out).contains(".guard/team.yaml:9:39: bad-pattern: "), "{}", stderr(&out));
     assert!(ran(&s).is_empty());
 }
 
