@@ -72,7 +72,19 @@ pub fn inner(rules: &mut RuleSet, cmd: &Command, runs: &Runs, ctx: &Ctx, depth: 
         if words.is_empty() {
             return remote_login_shell(rules, cmd, runs, ctx, depth);
         }
-        return shell_string(rules, &words.join(" "), ctx, depth);
+        let mut ops = shell_string(rules, &words.join(" "), ctx, depth);
+        // `parallel CMD` with no `:::` or arg file: the arguments come from its input
+        let args_listed = words.iter().any(|w| w.starts_with(":::")) || cmd.option_in_effect("arg-file");
+        if runs.args_from_stdin
+            && !args_listed
+            && ops.iter().any(|o| o.as_command().is_some_and(|c| c.class == Class::Destroy))
+        {
+            ops.push(unjudged(
+                &cmd.program,
+                &format!("{} adds arguments read from its input to a command that can destroy", cmd.program),
+            ));
+        }
+        return ops;
     }
     if let Some(at) = runs.argv_at {
         let after_dashdash = cmd.operands.iter().position(|o| o.after_dashdash).filter(|_| runs.dashdash);
@@ -468,6 +480,28 @@ mod tests {
         assert_eq!(rule("npx @railway/cli status"), "allow");
         // an npm option guard does not know could take the package's place
         assert_eq!(rule("npx --frobnicate x @railway/cli down"), "wrappers.unknown-option");
+    }
+
+    #[test]
+    fn a_wrappers_unknown_option_confirms_because_the_command_it_runs_is_unclear() {
+        // `4` could be the unknown option's value or the program xargs runs
+        assert_eq!(rule("xargs --frobnicate 4 rm -rf /srv"), "wrappers.unknown-option");
+        assert_eq!(rule("nice --bogus 5 rm -rf /srv"), "wrappers.unknown-option");
+        assert_eq!(rule("watch --bogus ls"), "wrappers.unknown-option");
+        // the inner program's unknown options are its own
+        assert_eq!(rule("nice ls --bogus"), "allow");
+        assert_eq!(rule("timeout 5 ls --zzz"), "allow");
+    }
+
+    #[test]
+    fn parallel_judges_its_command_and_arguments_from_stdin() {
+        assert_eq!(rule("parallel rm -rf ::: /srv/a /srv/b"), "filesystem.rm.recursive");
+        assert_eq!(rule("parallel -j4 'rm -rf {}' ::: /srv/a"), "filesystem.rm.recursive");
+        assert_eq!(rule("parallel rm -rf"), "guard.payload-unjudged");
+        assert_eq!(rule("parallel git branch -D"), "git.branch.delete-unmerged");
+        assert_eq!(rule("parallel --dry-run rm -rf ::: /srv"), "allow");
+        assert_eq!(rule("parallel gzip ::: a.log b.log"), "allow");
+        assert_eq!(rule("parallel wc -l"), "allow");
     }
 
     #[test]

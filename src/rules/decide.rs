@@ -227,6 +227,19 @@ fn unknown_stops(rules: &RuleSet, cmd: &Command) -> Vec<Stop> {
                     cmd.program
                 ),
             ),
+            // a wrapper's unknown option may take the next word as its value, so the
+            // command it runs cannot be told apart from that value
+            Unknown::Option { token, policy: UnknownPolicy::Confirm, .. }
+                if cmd.runs.as_ref().is_some_and(|r| r.argv_at.is_some() || r.shell_words_at.is_some()) =>
+            {
+                (
+                    "unknown-option",
+                    format!(
+                        "guard does not know the option `{token}` of {}, so it cannot tell which command {} runs",
+                        cmd.program, cmd.program
+                    ),
+                )
+            }
             Unknown::Option { token, before_subcommand: false, .. } if cmd.class == Class::Destroy => (
                 "unknown-option",
                 format!(
