@@ -1,5 +1,6 @@
 //! Which Kubernetes context, cluster and namespace a stopped kubectl or helm command
-//! reaches, resolved the way client-go does.
+//! reaches, resolved the way client-go does. OpenShift's `oc` is kubectl's grammar
+//! under another name (its program is `kubectl` here) and reads the same files.
 //!
 //! Order (client-go's loading rules): the `--kubeconfig` file alone; else every file in
 //! `KUBECONFIG` (colon-separated), the first file that sets a value winning; else
@@ -233,6 +234,17 @@ users:
         assert_eq!((t.context.as_str(), t.namespace.as_deref()), ("prod-eu", Some("default")));
         let t = resolve(&cmd("kubectl delete ns x --context=prod-eu -s https://other:6443"), &e);
         assert_eq!(t.server.as_deref(), Some("https://other:6443"));
+    }
+
+    #[test]
+    fn oc_reads_the_same_kubeconfig_and_flags() {
+        let home = home_with(CONFIG);
+        let e = env(&[("HOME", home.path())]);
+        let t = resolve(&cmd("oc delete project x"), &e);
+        assert_eq!((t.context.as_str(), t.namespace.as_deref()), ("staging", Some("web")));
+        let t = resolve(&cmd("oc --context prod-eu -n payments adm drain worker-1"), &e);
+        assert_eq!((t.context.as_str(), t.namespace.as_deref()), ("prod-eu", Some("payments")));
+        assert_eq!(t.server.as_deref(), Some("https://api.prod.example.com"));
     }
 
     #[test]

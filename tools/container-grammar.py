@@ -17,10 +17,12 @@ import sys
 
 PROG = sys.argv[1]
 # Commands whose unknown options confirm: they delete containers, volumes or a whole
-# store, or run another command. Everything else only reads or creates, or removes
-# what can be pulled or built again (images, build cache, stopped containers).
+# store, Swarm services, stacks, nodes, secrets or configs, or run another command.
+# Everything else only reads or creates, or removes what can be pulled or built again
+# (images, build cache, stopped containers).
 DESTROY = {
-    "docker": {"rm", "container rm", "volume rm", "volume prune", "system prune"},
+    "docker": {"rm", "container rm", "volume rm", "volume prune", "system prune",
+               "service rm", "stack rm", "swarm leave", "node rm", "secret rm", "config rm"},
     "podman": {"rm", "container rm", "volume rm", "volume prune", "system prune", "system reset",
                "machine rm", "machine reset", "pod rm", "kube down", "play kube", "kube play", "unshare"},
 }[PROG]

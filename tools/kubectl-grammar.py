@@ -35,6 +35,134 @@ RUNS = {
     "run": "trailing_command: true\ntrailing_after: 1\nruns: { argv_at: 1, dashdash: true }",
     "debug": "trailing_command: true\ntrailing_after: 1\nruns: { argv_at: 1, dashdash: true }",
 }
+# OpenShift's `oc` (4.1x; docs.redhat.com "OpenShift CLI (oc) developer and
+# administrator command reference") is kubectl with more commands, built on kubectl's
+# own code: the same global options, the same commands with the same flags, and the
+# same kubeconfig. It shares this grammar through the root alias `oc`, so every
+# kubernetes.* rule judges `oc delete`, `oc drain`… exactly as kubectl's. OC lists, per
+# command path, the commands only oc has (kubectl refuses them itself, so listing them
+# changes nothing for kubectl). Commands oc has that are not listed (`oc observe`, which
+# runs a script per change, `oc adm reboot-machine-config-pool`, `oc adm
+# ocp-certificates`, `oc adm copy-to-node`…) are unknown and confirm.
+OC_DRAIN = (
+    '["--chunk-size <v>", "--delete-emptydir-data", "--delete-local-data", "--disable-eviction", "--dry-run[=<v>]", '
+    '"--force", "--grace-period <v>", "--ignore-daemonsets", "--pod-selector <v>", "-l, --selector <v>", '
+    '"--skip-wait-for-delete-timeout <v>", "--timeout <v>"]'
+)
+OC_PRUNE = {
+    "builds": '["--confirm", "--keep-complete <v>", "--keep-failed <v>", "--keep-younger-than <v>", "--orphans", "-o, --output <v>"]',
+    "deployments": '["--confirm", "--keep-complete <v>", "--keep-failed <v>", "--keep-younger-than <v>", "--orphans", "--replica-sets", "-o, --output <v>"]',
+    "groups": '["--confirm", "--blacklist <v>", "--whitelist <v>", "--sync-config <v>"]',
+    "images": '["--confirm", "--all", "--force-insecure", "--ignore-invalid-refs", "--keep-tag-revisions <v>", "--keep-younger-than <v>", "--prune-over-size-limit", "--prune-registry[=<v>]", "--registry-url <v>", "--num-workers <v>", "-o, --output <v>"]',
+    "renderedmachineconfigs": '["--confirm", "--count <v>", "--pool-name <v>"]',
+}
+OC = {
+    "": [
+        '# OpenShift `oc` only (see tools/kubectl-grammar.py OC); kubectl refuses these',
+        '"login": { class: safe }',
+        '"logout": { class: safe }',
+        '"whoami": { class: safe }',
+        '"project": { class: safe }',
+        '"projects": { class: safe }',
+        '"new-project": { class: safe }',
+        '"status": { class: safe }',
+        '"new-app": { class: safe }',
+        '"new-build": { class: safe }',
+        '"start-build": { class: safe }',
+        '"cancel-build": { class: safe }',
+        '"import-image": { class: safe }',
+        '"rollback": { class: safe }',
+        '"idle": { class: safe }',
+        '"process": { class: safe }',
+        '"extract": { class: safe }',
+        '"image": { class: safe, unknown: allow }',
+        '"registry": { class: safe, unknown: allow }',
+        '"policy": { class: safe, unknown: allow }',
+        '"secrets": { class: safe, unknown: allow }',
+        '"serviceaccounts": { aliases: [serviceaccount, sa], class: safe, unknown: allow }',
+        '"tag": { class: destroy, options: ["-d, --delete", "--alias", "--insecure", "--reference", '
+        '"--reference-policy <v>", "--scheduled", "--source <v>", "--import-mode <v>"] }',
+        '"rsync": { class: destroy, options: ["-c, --container <v>", "--compress", "--delete", "--exclude <v>...", '
+        '"--include <v>...", "--no-perms", "--progress", "-q, --quiet", "--strategy <v>", "-w, --watch", '
+        '"--last <v>"] }',
+        '"rsh": { class: destroy, trailing_command: true, trailing_after: 1, runs: { argv_at: 1, dashdash: true }, '
+        'options: ["-c, --container <v>", "-f, --filename <v>", "--no-tty", "--shell <v>", "-t, --tty", '
+        '"-T", "--timeout <v>"] }',
+        '"adm":',
+        '  class: safe',
+        '  subcommands:',
+        '    "drain": { class: destroy, options: ' + OC_DRAIN + ' }',
+        '    "cordon": { class: safe }',
+        '    "uncordon": { class: safe }',
+        '    "taint": { class: safe }',
+        '    "top": { class: safe, unknown: allow }',
+        '    "policy": { class: safe, unknown: allow }',
+        '    "release": { class: safe, unknown: allow }',
+        '    "catalog": { class: safe, unknown: allow }',
+        '    "certificate": { class: safe, unknown: allow }',
+        '    "node-image": { class: safe, unknown: allow }',
+        '    "new-project": { class: safe }',
+        '    "node-logs": { class: safe }',
+        '    "must-gather": { class: safe }',
+        '    "inspect": { class: safe }',
+        '    "build-chain": { class: safe }',
+        '    "wait-for-stable-cluster": { class: safe }',
+        '    "create-bootstrap-project-template": { class: safe }',
+        '    "create-error-template": { class: safe }',
+        '    "create-login-template": { class: safe }',
+        '    "create-provider-selection-template": { class: safe }',
+        '    "groups":',
+        '      class: safe',
+        '      subcommands:',
+        '        "new": { class: safe }',
+        '        "add-users": { class: safe }',
+        '        "remove-users": { class: safe }',
+        '        "sync": { class: safe }',
+        '        "prune": { class: destroy, options: ' + OC_PRUNE["groups"] + ' }',
+        '    "prune":',
+        '      class: destroy',
+        '      subcommands:',
+        *[f'        "{k}": {{ class: destroy, options: {v} }}' for k, v in OC_PRUNE.items()],
+        '    "upgrade":',
+        '      class: destroy',
+        '      options: ["--to <v>", "--to-latest", "--to-image <v>", "--to-multi-arch", "--allow-explicit-upgrade", '
+        '"--allow-not-recommended", "--allow-upgrade-with-warnings", "--force", "--clear", '
+        '"--include-not-recommended"]',
+        '      subcommands:',
+        '        "channel": { class: safe }',
+        '        "recommend": { class: safe }',
+    ],
+    "create": [
+        '# OpenShift `oc` only',
+        '"route": { class: safe, unknown: allow }',
+        '"deploymentconfig": { aliases: [dc], class: safe }',
+        '"imagestream": { aliases: [is], class: safe }',
+        '"imagestreamtag": { aliases: [istag], class: safe }',
+        '"build": { class: safe }',
+        '"user": { class: safe }',
+        '"identity": { class: safe }',
+        '"useridentitymapping": { class: safe }',
+        '"clusterresourcequota": { aliases: [clusterquota], class: safe }',
+    ],
+    "rollout": [
+        '# OpenShift `oc` only (DeploymentConfigs)',
+        '"latest": { class: safe }',
+        '"cancel": { class: safe }',
+        '"retry": { class: safe }',
+    ],
+    "set": [
+        '# OpenShift `oc` only',
+        '"build-hook": { class: safe }',
+        '"build-secret": { class: safe }',
+        '"data": { class: safe }',
+        '"deployment-hook": { class: safe }',
+        '"image-lookup": { class: safe }',
+        '"probe": { class: safe }',
+        '"route-backends": { class: safe }',
+        '"triggers": { class: safe }',
+        '"volumes": { aliases: [volume], class: safe }',
+    ],
+}
 
 
 def help_text(path):
@@ -106,6 +234,8 @@ def emit(node, indent):
         print(f"{pad}  subcommands:")
         for s in node["subs"]:
             emit(s, indent + 4)
+        for line in OC.get(name, []):
+            print(f"{pad}    {line}")
 
 
 version = subprocess.run(["kubectl", "version", "--client"], capture_output=True, text=True).stdout.split("\n")[0]
@@ -114,6 +244,7 @@ GLOBALS = globals_() + EXTRA_GLOBALS + ["-h, --help[=<bool>] (global)"]
 GLOBAL_NAMES = {long_name(g) for g in GLOBALS}
 print(f"  # {version}: tools/kubectl-grammar.py")
 print("  kubectl:")
+print("    aliases: [oc]")
 print("    class: safe")
 print("    options:")
 for o in GLOBALS:
@@ -121,3 +252,5 @@ for o in GLOBALS:
 print("    subcommands:")
 for s in root["subs"]:
     emit(s, 6)
+for line in OC[""]:
+    print(f"      {line}")
