@@ -14,6 +14,7 @@ mod infra;
 mod layers;
 mod paas;
 mod pg;
+mod platforms;
 mod railway;
 mod shim;
 mod util;
