@@ -190,11 +190,26 @@ fn command(cmd: &Command, pack: &str, env: &Env) -> Target {
         ("sql", _) => database(cmd, env),
         ("kubernetes", _) => kube(cmd, env),
         ("machine", _) => machine(cmd),
+        ("disks" | "storage", _) => named_operands(cmd),
         _ => Target {
             summary: format!("{} {}", cmd.program, cmd.path_string()).trim_end().to_string(),
             ..Target::default()
         },
     }
+}
+
+/// Disk, volume and object-storage tools: the devices, pools, datasets, volumes,
+/// buckets and remote paths the command names, as written (guard does not ask the
+/// tool which disk or account `tank` or `remote:` resolves to).
+fn named_operands(cmd: &Command) -> Target {
+    let what = format!("{} {}", cmd.program, cmd.path_string()).trim_end().to_string();
+    let named: Vec<String> = cmd.operands.iter().map(|o| o.text.clone()).collect();
+    let summary = match named.len() {
+        0 => what,
+        1..=4 => format!("{what} {}", named.join(" ")),
+        n => format!("{what} {} and {} more", named[..4].join(" "), n - 4),
+    };
+    Target { summary, resources: named, ..Target::default() }
 }
 
 /// The machine a power command takes down: `systemctl -H host`, else this one.
@@ -545,6 +560,37 @@ mod tests {
         assert_eq!(url_host("git@github.com:acme/app.git").as_deref(), Some("github.com"));
         assert_eq!(url_host("/srv/repo.git"), None);
         assert_eq!(url_host("ssh://[::1]:22/x").as_deref(), Some("::1"));
+    }
+
+    /// The target of the stop a command line gets, judged as the shim would.
+    fn stopped_target(line: &str) -> Target {
+        use crate::inspect::{Ctx, payload::FixedSources};
+        let words = crate::rules::validate::shell_split(line).unwrap();
+        let inv = crate::invocation::Invocation::new(words.into_iter().map(OsString::from).collect());
+        let mut rules = RuleSet::with_policy(&inv.program, Default::default());
+        let env = Env::fixed(BTreeMap::new());
+        let sources = FixedSources::default();
+        let ctx = Ctx { cwd: Path::new("/w"), real_binary: None, sources: &sources, env: &env };
+        let ops = crate::inspect::inspect(&mut rules, &inv, &ctx);
+        let decision = crate::rules::decide::decide(&rules, &ops, &crate::rules::matcher::NoFiles).unwrap();
+        let stop = decision.stop().unwrap_or_else(|| panic!("`{line}` was not stopped"));
+        for_operation(stop.op_index, &ops, &rules, &env, &Settings::default()).0
+    }
+
+    #[test]
+    fn disks_and_storage_name_what_they_reach() {
+        let t = stopped_target("zfs destroy -r tank/data");
+        assert_eq!((t.summary.as_str(), t.resources.clone()), ("zfs destroy tank/data", vec!["tank/data".to_string()]));
+        let t = stopped_target("sudo lvm lvremove -y vg0/data");
+        assert_eq!(t.summary, "lvremove vg0/data");
+        let t = stopped_target("rclone sync ./site s3:bucket/site");
+        assert_eq!(t.summary, "rclone sync ./site s3:bucket/site");
+        assert_eq!(t.resources, vec!["./site", "s3:bucket/site"]);
+        let t = stopped_target("mc rm a/b/1 a/b/2 a/b/3 a/b/4 a/b/5 a/b/6");
+        assert_eq!(t.summary, "mc rm a/b/1 a/b/2 a/b/3 a/b/4 and 2 more");
+        assert_eq!(t.resources.len(), 6);
+        let t = stopped_target("mc admin user remove play bob");
+        assert_eq!((t.summary.as_str(), t.resources.len()), ("mc admin user remove play bob", 0));
     }
 
     #[test]

@@ -86,7 +86,11 @@ pub fn inner(rules: &mut RuleSet, cmd: &Command, runs: &Runs, ctx: &Ctx, depth: 
         }
         return ops;
     }
-    if let Some(at) = runs.argv_at {
+    // a program that runs its argv, or reads commands from stdin when given none
+    // (`lvm`): no argv means the stdin script below
+    if let Some(at) = runs.argv_at
+        && !(runs.stdin_script && operands.is_empty())
+    {
         let after_dashdash = cmd.operands.iter().position(|o| o.after_dashdash).filter(|_| runs.dashdash);
         let mut words: Vec<&str> = operands.get(after_dashdash.unwrap_or(at)..).unwrap_or_default().to_vec();
         let split = split_strings(cmd);
@@ -502,6 +506,18 @@ mod tests {
         assert_eq!(rule("parallel --dry-run rm -rf ::: /srv"), "allow");
         assert_eq!(rule("parallel gzip ::: a.log b.log"), "allow");
         assert_eq!(rule("parallel wc -l"), "allow");
+    }
+
+    #[test]
+    fn lvm_runs_its_argv_or_the_commands_piped_to_it() {
+        assert_eq!(rule("lvm lvremove -y vg0/data"), "disks.lvm.remove");
+        assert_eq!(rule("sudo lvm lvreduce -L 5G vg0/data"), "disks.lvm.shrink");
+        assert_eq!(rule("lvm lvs"), "allow");
+        // with no command lvm reads commands from stdin, like `sh`: what another
+        // command pipes to it cannot be known beforehand
+        assert_eq!(rule(r#"sh -c 'echo "lvremove -y vg0/data" | lvm'"#), "guard.payload-unjudged");
+        // at a terminal a person types the commands
+        assert_eq!(rule("lvm"), "allow");
     }
 
     #[test]
