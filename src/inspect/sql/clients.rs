@@ -11,7 +11,8 @@
 //!   escapes, `` ` `` identifiers, `#` comments; a `$$` heredoc is read as code, which
 //!   can only stop more). `ALTER TABLE … CLEAR COLUMN|INDEX|PROJECTION` (drops a
 //!   column's data) and `… REPLACE PARTITION` (overwrites one) count as `alter-drop`;
-//!   mutations (`ALTER TABLE … DELETE|UPDATE`) do not parse and are `unparsed`.
+//!   mutations (`ALTER TABLE … DELETE|UPDATE`) do not parse and are `unparsed`;
+//!   `SYSTEM DROP … CACHE` empties a cache and is harmless.
 //! - **sqlcmd** (ODBC sqlcmd and go-sqlcmd): `-Q`, `-q` and `-i` files (comma-separated
 //!   or repeated); go-sqlcmd's `sqlcmd query TEXT`; without `-Q`/`-i`, stdin (after
 //!   `-q` too: the session goes on). Lines that are sqlcmd commands: the batch
@@ -193,6 +194,10 @@ impl Client for ClickHouse<'_> {
 
     fn statement(&mut self, text: &str, out: &mut Findings) {
         let w = words(Dialect::MySql, text);
+        // `SYSTEM DROP MARK CACHE` (and the other caches) only empties a cache
+        if w.len() > 2 && w[0] == "SYSTEM" && w[1] == "DROP" && w.last().is_some_and(|l| l == "CACHE") {
+            return;
+        }
         let alter = w.first().is_some_and(|f| f == "ALTER");
         let clears = alter && w.windows(2).any(|p| p[0] == "CLEAR" || (p[0] == "REPLACE" && p[1] == "PARTITION"));
         judge(&mut self.judge, text, clears.then_some(kind::ALTER_DROP), out);
@@ -213,9 +218,134 @@ const TSQL_STARTS: &[&str] =
 const TSQL_NOT_AFTER: &[&str] =
     &["ON", "AFTER", "BEFORE", "FOR", "OF", "INSTEAD", "GRANT", "DENY", "REVOKE", "WITH", "THEN", ",", "(", "."];
 
-/// Keywords that start a statement and are never part of a destroying one at depth 0:
-/// where a segment judged alone ends.
+/// Other keywords that start a statement (at depth 0, not after [`TSQL_NOT_AFTER`]).
 const TSQL_OTHER_STARTS: &[&str] = &["SELECT", "INSERT", "COMMIT", "ROLLBACK", "PRINT", "DECLARE", "USE"];
+
+/// Words that start a T-SQL statement. A statement starting with any other word calls
+/// the procedure it names (`EXEC` is optional for the first statement of a batch).
+const TSQL_STATEMENTS: &[&str] = &[
+    "SELECT",
+    "INSERT",
+    "UPDATE",
+    "DELETE",
+    "MERGE",
+    "CREATE",
+    "ALTER",
+    "DROP",
+    "TRUNCATE",
+    "WITH",
+    "DECLARE",
+    "SET",
+    "USE",
+    "IF",
+    "ELSE",
+    "BEGIN",
+    "END",
+    "COMMIT",
+    "ROLLBACK",
+    "SAVE",
+    "PRINT",
+    "EXEC",
+    "EXECUTE",
+    "GRANT",
+    "REVOKE",
+    "DENY",
+    "BACKUP",
+    "RESTORE",
+    "DBCC",
+    "WHILE",
+    "BREAK",
+    "CONTINUE",
+    "RETURN",
+    "RAISERROR",
+    "THROW",
+    "WAITFOR",
+    "OPEN",
+    "CLOSE",
+    "FETCH",
+    "DEALLOCATE",
+    "BULK",
+    "CHECKPOINT",
+    "KILL",
+    "SHUTDOWN",
+    "RECONFIGURE",
+    "GOTO",
+    "REVERT",
+    "ENABLE",
+    "DISABLE",
+    "MOVE",
+    "GET",
+    "SEND",
+    "RECEIVE",
+    "READTEXT",
+    "WRITETEXT",
+    "UPDATETEXT",
+    "SETUSER",
+    "VALUES",
+    "TABLE",
+];
+
+/// System procedures that only read (`sp_who2`, `sp_help t`): calling one destroys
+/// nothing. Any other procedure runs code guard cannot see.
+const TSQL_READ_PROCEDURES: &[&str] = &[
+    "sp_who",
+    "sp_who2",
+    "sp_help",
+    "sp_helptext",
+    "sp_helpdb",
+    "sp_helpindex",
+    "sp_helpfile",
+    "sp_helpuser",
+    "sp_helprole",
+    "sp_helprotect",
+    "sp_helpconstraint",
+    "sp_columns",
+    "sp_tables",
+    "sp_databases",
+    "sp_spaceused",
+    "sp_lock",
+    "sp_server_info",
+    "sp_stored_procedures",
+    "sp_depends",
+    "sp_pkeys",
+    "sp_fkeys",
+    "sp_statistics",
+    "sp_describe_first_result_set",
+];
+
+/// A procedure call (`EXEC p …`, or a statement that is a procedure's name): `dynamic`
+/// unless it is a read-only system procedure (then `Some(None)`). None: not a call.
+fn tsql_procedure_call(text: &str) -> Option<Option<&'static str>> {
+    let mut toks = tokens(Dialect::Sqlite, text).peekable();
+    let first = toks.next()?;
+    let bare = (first.kind == Kind::Word && !TSQL_STATEMENTS.iter().any(|s| first.is_word(s)))
+        || first.kind == Kind::QuotedIdent;
+    let name_start = if first.is_word("EXEC") || first.is_word("EXECUTE") {
+        toks.next()
+    } else if bare && !first.text.starts_with('$') {
+        Some(first)
+    } else {
+        return None;
+    };
+    // `EXEC ('…')`, `EXEC @proc`: code built at run time
+    let Some(mut name) = name_start.and_then(|t| t.name()).map(str::to_string) else {
+        return Some(Some(kind::DYNAMIC));
+    };
+    // `sys.sp_who`, `master..sp_help`: the last name part
+    while let Some(t) = toks.peek() {
+        if t.kind == Kind::Punct && t.text == "." {
+            toks.next();
+            if let Some(n) = toks.peek().and_then(|t| t.name()) {
+                name = n.to_string();
+                toks.next();
+            }
+        } else {
+            break;
+        }
+    }
+    let read_only = TSQL_READ_PROCEDURES.iter().any(|p| p.eq_ignore_ascii_case(&name));
+    Some(if read_only { None } else { Some(kind::DYNAMIC) })
+}
 
 struct Sqlcmd<'c> {
     ctx: &'c Ctx<'c>,
@@ -391,11 +521,12 @@ impl Client for Sqlcmd<'_> {
         // keyword that starts one (not inside a stored routine's body, judged when run)
         let routine = w.first().is_some_and(|f| f == "CREATE" || f == "ALTER")
             && w.iter().take(4).any(|x| ["PROCEDURE", "PROC", "FUNCTION", "TRIGGER", "VIEW"].contains(&x.as_str()));
-        // (offset, starts a destroy-capable statement): the segments judged alone run
-        // from each start to the next cut
-        let mut cuts: Vec<(usize, bool)> = Vec::new();
-        // `ALTER TABLE t DROP COLUMN c`: the first DROP belongs to the ALTER
-        let mut alter_drop = w.first().is_some_and(|f| f == "ALTER");
+        // where a statement may start without a `;` before it
+        let mut cuts: Vec<usize> = Vec::new();
+        // `ALTER TABLE t DROP COLUMN c`: a DROP right after the table's name is the ALTER's
+        let alter = w.first().is_some_and(|f| f == "ALTER");
+        let mut in_alter_head = alter;
+        let mut head_len = 0usize;
         if !routine {
             let mut depth = 0usize;
             let mut prev: Option<String> = None;
@@ -409,32 +540,40 @@ impl Client for Sqlcmd<'_> {
                 }
                 if tok.kind == Kind::Word && depth == 0 && prev.is_some() {
                     let at = tok.text.as_ptr() as usize - base;
-                    if alter_drop && upper == "DROP" {
-                        alter_drop = false;
-                    } else if TSQL_STARTS.contains(&upper.as_str())
-                        && !prev.as_deref().is_some_and(|p| TSQL_NOT_AFTER.contains(&p))
+                    let part_of_previous = prev.as_deref().is_some_and(|p| TSQL_NOT_AFTER.contains(&p));
+                    if in_alter_head && upper == "DROP" {
+                        in_alter_head = false;
+                    } else if !part_of_previous
+                        && (TSQL_STARTS.contains(&upper.as_str()) || TSQL_OTHER_STARTS.contains(&upper.as_str()))
                     {
-                        cuts.push((at, true));
-                    } else if TSQL_OTHER_STARTS.contains(&upper.as_str()) {
-                        cuts.push((at, false));
+                        cuts.push(at);
                     }
                 }
+                // the head so far is ALTER TABLE name[.name…] (then a DROP is the ALTER's)
+                let is_name = matches!(tok.kind, Kind::Word | Kind::QuotedIdent);
+                in_alter_head &= if head_len < 3 || head_len.is_multiple_of(2) { is_name } else { tok.text == "." };
+                head_len += 1;
                 prev = Some(if tok.kind == Kind::Punct { tok.text.to_string() } else { upper });
             }
         }
         if out.exhausted() || !out.count_statement() {
             return;
         }
-        let mut found = stronger(self.judge.classify(&text, out, 0), extra);
-        for (n, &(start, destroys)) in cuts.iter().enumerate() {
-            let end = cuts.get(n + 1).map_or(text.len(), |c| c.0);
-            let Some(segment) = text.get(start..end).filter(|_| destroys) else { continue };
-            match segment.split_whitespace().next().map(str::to_ascii_uppercase).as_deref() {
+        // judged in pieces: before the first cut, then from each cut to the next
+        let mut bounds: Vec<usize> = std::iter::once(0).chain(cuts).collect();
+        bounds.push(text.len());
+        let mut found = extra;
+        for piece in bounds.windows(2).filter_map(|w| text.get(w[0]..w[1])) {
+            if piece.trim().is_empty() {
+                continue;
+            }
+            match piece.split_whitespace().next().map(str::to_ascii_uppercase).as_deref() {
                 Some("RESTORE") => found = stronger(found, Some(kind::OVERWRITE)),
                 Some("SHUTDOWN" | "KILL") => found = stronger(found, Some(kind::DISRUPT)),
                 _ => {}
             }
-            found = stronger(found, self.judge.classify(segment, out, 0));
+            let k = tsql_procedure_call(piece).unwrap_or_else(|| self.judge.classify(piece, out, 0));
+            found = stronger(found, k);
         }
         if let Some(k) = found {
             out.add(k, &text);
@@ -497,12 +636,75 @@ impl Client for Cqlsh<'_> {
     }
 
     fn statement(&mut self, text: &str, out: &mut Findings) {
-        judge(&mut self.judge, text, None, out);
+        judge(&mut self.judge, &cql_as_sql(text), None, out);
     }
 
     fn files(&self) -> (&Ctx<'_>, PathBuf) {
         (self.ctx, self.cwd.clone())
     }
+}
+
+/// A CQL `DELETE`/`UPDATE` in the SQL the judge reads: `DELETE a, b FROM t` (columns)
+/// as `DELETE FROM t`, without `USING TIMESTAMP|TTL n` and without a lightweight
+/// transaction's trailing `IF EXISTS`/`IF cond` after the `WHERE`. What is removed
+/// narrows nothing: the `WHERE` still decides.
+fn cql_as_sql(text: &str) -> String {
+    let toks: Vec<_> = tokens(Dialect::Postgres, text).collect();
+    let first = toks.first().map(|t| t.text.to_ascii_uppercase());
+    if !matches!(first.as_deref(), Some("DELETE" | "UPDATE")) {
+        return text.to_string();
+    }
+    let base = text.as_ptr() as usize;
+    let offset = |t: &super::lexer::Token| t.text.as_ptr() as usize - base;
+    let mut cuts: Vec<(usize, usize)> = Vec::new();
+    let mut depth = 0usize;
+    let mut where_seen = false;
+    let mut i = 0;
+    while i < toks.len() {
+        let t = &toks[i];
+        match (t.kind, t.text) {
+            (Kind::Punct, "(") => depth += 1,
+            (Kind::Punct, ")") => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if depth == 0 && t.kind == Kind::Word {
+            let w = t.text.to_ascii_uppercase();
+            if i == 1 && first.as_deref() == Some("DELETE") && w != "FROM" {
+                // columns up to FROM
+                if let Some(from) = toks.iter().position(|x| x.is_word("FROM")) {
+                    cuts.push((offset(t), offset(&toks[from])));
+                    i = from;
+                    continue;
+                }
+            }
+            if (w == "USING" || (w == "AND" && !where_seen))
+                && toks.get(i + 1).is_some_and(|n| n.is_word("TIMESTAMP") || n.is_word("TTL"))
+                && let Some(value) = toks.get(i + 2)
+            {
+                let end = offset(value) + value.text.len();
+                cuts.push((offset(t), end.min(text.len())));
+                i += 3;
+                continue;
+            }
+            if w == "WHERE" {
+                where_seen = true;
+            }
+            if w == "IF" && where_seen {
+                cuts.push((offset(t), text.len()));
+                break;
+            }
+        }
+        i += 1;
+    }
+    let mut out = String::new();
+    let mut at = 0;
+    for (start, end) in cuts {
+        out.push_str(text.get(at..start).unwrap_or(""));
+        out.push(' ');
+        at = end;
+    }
+    out.push_str(text.get(at..).unwrap_or(""));
+    out
 }
 
 #[cfg(test)]
@@ -535,6 +737,11 @@ mod tests {
         let r = Run::new("clickhouse-client", &["-q", "INSERT INTO t FORMAT CSV"]).stdin("DROP TABLE t");
         assert!(kinds(&run(r)).is_empty());
         assert!(kinds(&run(Run::new("clickhouse-client", &["--help"]).stdin("DROP TABLE t"))).is_empty());
+        assert!(k("clickhouse-client", &["-q", "SYSTEM DROP MARK CACHE"]).is_empty());
+        assert_eq!(k("clickhouse-client", &["-q", "SYSTEM DROP REPLICA 'r' FROM TABLE t"]), ["unparsed"]);
+        // settings are options guard does not list; a separate value is judged as a query
+        assert_eq!(k("clickhouse-client", &["--max_threads", "4", "-q", "DROP TABLE t"]), ["drop"]);
+        assert_eq!(k("clickhouse-client", &["--param_t", "DROP TABLE t"]), ["drop"]);
     }
 
     #[test]
@@ -567,7 +774,87 @@ mod tests {
         assert_eq!(k("sqlcmd", &["query", "DROP TABLE t"]), ["drop"]);
         // -Q ends the session: stdin is not read
         assert!(kinds(&run(Run::new("sqlcmd", &["-Q", "SELECT 1"]).stdin("DROP TABLE t"))).is_empty());
+        assert_eq!(k("sqlcmd", &["-Q", "ALTER TABLE dbo.users DROP COLUMN email"]), ["alter-drop"]);
+        assert_eq!(k("sqlcmd", &["-Q", "ALTER TABLE t ADD c int\nDROP TABLE u"]), ["drop"]);
+        assert_eq!(k("sqlcmd", &["-Q", "SHUTDOWN WITH NOWAIT"]), ["disrupt"]);
+        assert_eq!(k("sqlcmd", &["-Q", "IF OBJECT_ID('t') IS NOT NULL DROP TABLE t"]), ["drop"]);
+        assert!(k("sqlcmd", &["-Q", "SELECT * FROM t FOR UPDATE"]).is_empty());
+        assert!(k("sqlcmd", &["-Q", "BEGIN TRAN DELETE FROM t WHERE id = 1 COMMIT"]).is_empty());
+        // procedure calls: EXEC is optional for the first statement of a batch
+        assert!(k("sqlcmd", &["-Q", "EXEC sp_who2"]).is_empty());
+        assert!(k("sqlcmd", &["-Q", "sp_databases"]).is_empty());
+        assert!(k("sqlcmd", &["-Q", "EXEC master..sp_helpdb"]).is_empty());
+        assert_eq!(k("sqlcmd", &["-Q", "dbo.purge_orders"]), ["dynamic"]);
+        assert_eq!(k("sqlcmd", &["-Q", "[dbo].[purge_orders] 30"]), ["dynamic"]);
+        assert_eq!(k("sqlcmd", &["-Q", "EXEC ('DROP TABLE t')"]), ["dynamic"]);
+        assert_eq!(k("sqlcmd", &["-Q", "sp_who DROP TABLE t"]), ["drop"]);
+        assert!(k("sqlcmd", &["-Q", "SET NOCOUNT ON; PRINT 'x'; SELECT 1"]).is_empty());
+        // :setvar and SQLCMDINI
+        assert_eq!(kinds(&run(Run::new("sqlcmd", &[]).stdin(":setvar q \"DROP TABLE t\"\n$(q)\nGO\n"))), ["drop"]);
+        let r =
+            Run::new("sqlcmd", &["-Q", "SELECT 1"]).env("SQLCMDINI", "init.sql").file("init.sql", "TRUNCATE TABLE t");
+        assert_eq!(kinds(&run(r)), ["truncate"]);
+        let r = Run::new("sqlcmd", &["-X", "-Q", "SELECT 1"])
+            .env("SQLCMDINI", "init.sql")
+            .file("init.sql", "TRUNCATE TABLE t");
+        assert!(kinds(&run(r)).is_empty());
+        assert_eq!(k("sqlcmd", &["-v", "a=1,t=users", "-Q", "DELETE FROM $(t)"]), ["delete-all"]);
         assert_eq!(kinds(&run(Run::new("sqlcmd", &["-q", "SELECT 1"]).stdin("DROP TABLE t"))), ["drop"]);
+    }
+
+    #[test]
+    fn pgcli_usql_and_cockroach_read_like_psql() {
+        assert_eq!(k("pgcli", &["mydb", "-c", "SELECT 1", "--command=DROP TABLE t"]), ["drop"]);
+        assert_eq!(k("pgcli", &["--init-command", "TRUNCATE t", "mydb"]), ["truncate"]);
+        assert_eq!(k("pgcli", &["-c", "\\n cleanup", "mydb"]), ["dynamic"]);
+        assert!(k("pgcli", &["-c", "\\n+", "mydb"]).is_empty());
+        assert!(kinds(&run(Run::new("pgcli", &["-l"]).stdin("DROP TABLE t;"))).is_empty());
+        assert_eq!(kinds(&run(Run::new("pgcli", &["mydb"]).stdin("DROP TABLE t;"))), ["drop"]);
+        assert_eq!(k("usql", &["pg://localhost/db", "-c", "\\! rm -rf ~"]), ["shell-escape"]);
+        assert_eq!(k("usql", &["-o", "|sh", "-c", "SELECT 1", "sq:app.db"]), ["shell-escape"]);
+        assert_eq!(k("usql", &["--set", "t=users", "-c", "DROP TABLE :t", "pg://x/y"]), ["drop"]);
+        assert_eq!(k("cockroach", &["sql", "--insecure", "-e", "SHOW TABLES", "-e", "DELETE FROM t"]), ["delete-all"]);
+        assert_eq!(k("cockroach", &["sql", "--execute=\\| cat x.sql"]), ["shell-escape"]);
+        assert_eq!(k("cockroach-sql", &["-e", "DROP DATABASE app CASCADE"]), ["drop"]);
+        assert!(k("cockroach", &["sql", "--help"]).is_empty());
+        let r = Run::new("cockroach", &["sql", "-f", "m.sql"])
+            .file("m.sql", "\\i more.sql\n")
+            .file("more.sql", "DROP TABLE t;");
+        assert_eq!(kinds(&run(r)), ["drop"]);
+    }
+
+    #[test]
+    fn mycli_litecli_and_duckdb() {
+        assert_eq!(k("mycli", &["shop", "-e", "DROP TABLE t"]), ["drop"]);
+        assert_eq!(k("mycli", &["--init-command=TRUNCATE t", "shop"]), ["truncate"]);
+        assert_eq!(k("mycli", &["-e", "SELECT 1; \\| sh"]), ["shell-escape"]);
+        assert_eq!(k("mycli", &["-e", "\\pipe_once cat"]), ["shell-escape"]);
+        assert_eq!(k("mycli", &["-e", "\\f purge"]), ["dynamic"]);
+        assert!(k("mycli", &["-e", "\\f"]).is_empty());
+        assert!(k("mycli", &["-e", "\\fs purge DELETE FROM t WHERE id = 1"]).is_empty());
+        // mysql itself has no \f favorites
+        assert!(k("mysql", &["-e", "\\f purge"]).is_empty());
+        assert_eq!(kinds(&run(Run::new("mycli", &["shop"]).stdin("DELETE FROM t;"))), ["delete-all"]);
+        assert_eq!(k("litecli", &["app.db", "-e", "DELETE FROM t"]), ["delete-all"]);
+        assert_eq!(k("litecli", &["-D", "app.db", "--execute", "system rm -rf ~"]), ["shell-escape"]);
+        assert_eq!(k("litecli", &["app.db", "-e", ".shell ls"]), ["shell-escape"]);
+        let r = Run::new("litecli", &["app.db", "-e", "source s.sql"]).file("s.sql", "DROP TABLE t;");
+        assert_eq!(kinds(&run(r)), ["drop"]);
+        assert!(k("litecli", &["app.db", "-e", "SELECT 'system'"]).is_empty());
+        assert_eq!(kinds(&run(Run::new("litecli", &["app.db"]).stdin("DROP TABLE t;"))), ["drop"]);
+        assert_eq!(k("duckdb", &["app.duckdb", "DROP TABLE t"]), ["drop"]);
+        assert_eq!(k("duckdb", &["-c", "DROP TABLE t", "app.duckdb"]), ["drop"]);
+        assert_eq!(k("duckdb", &["app.duckdb", "-s", "TRUNCATE t"]), ["truncate"]);
+        let r = Run::new("duckdb", &["app.duckdb", "-f", "x.sql"]).file("x.sql", "SELECT 1;\nDELETE FROM t;");
+        assert_eq!(kinds(&run(r)), ["delete-all"]);
+        assert_eq!(k("duckdb", &["app.duckdb", "-c", ".shell ls"]), ["shell-escape"]);
+        assert!(k("duckdb", &["-c", "COPY (SELECT 1) TO 'out.parquet'"]).is_empty());
+        // -c, -f and -no-stdin end the session before stdin
+        assert!(kinds(&run(Run::new("duckdb", &["app.duckdb", "-c", "SELECT 1"]).stdin("DROP TABLE t;"))).is_empty());
+        assert!(kinds(&run(Run::new("duckdb", &["-no-stdin", "app.duckdb"]).stdin("DROP TABLE t;"))).is_empty());
+        assert_eq!(kinds(&run(Run::new("duckdb", &["app.duckdb"]).stdin("DROP TABLE t;"))), ["drop"]);
+        // sqlite3 has no -c: its COPY is not duckdb's
+        assert!(kinds(&run(Run::new("sqlite3", &["-version"]).stdin("DROP TABLE t;"))).is_empty());
     }
 
     #[test]
@@ -583,5 +870,13 @@ mod tests {
         assert_eq!(kinds(&run(r)), ["drop"]);
         assert_eq!(kinds(&run(Run::new("cqlsh", &[]).stdin("USE shop;\nDROP TABLE users;\n"))), ["drop"]);
         assert!(kinds(&run(Run::new("cqlsh", &["--version"]).stdin("DROP TABLE users;"))).is_empty());
+        // CQL's own clauses narrow nothing; the WHERE decides
+        assert!(k("cqlsh", &["-e", "DELETE FROM users WHERE id = 5 IF EXISTS"]).is_empty());
+        assert!(k("cqlsh", &["-e", "DELETE email, phone FROM users WHERE id = 5"]).is_empty());
+        assert!(k("cqlsh", &["-e", "UPDATE users USING TTL 60 SET a = 1 WHERE id = 5 IF a = 0"]).is_empty());
+        assert_eq!(k("cqlsh", &["-e", "DELETE email FROM users"]), ["delete-all"]);
+        assert_eq!(k("cqlsh", &["-e", "DELETE FROM users USING TIMESTAMP 123"]), ["delete-all"]);
+        assert_eq!(k("cqlsh", &["-e", "UPDATE users USING TTL 5 SET a = 1"]), ["update-all"]);
+        assert_eq!(k("cqlsh", &["-e", "ALTER TABLE users DROP email"]), ["alter-drop"]);
     }
 }

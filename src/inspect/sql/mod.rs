@@ -165,6 +165,18 @@ mod tests {
         }
     }
 
+    /// build.rs keeps its own copy of the inspector names (it cannot use this crate).
+    #[test]
+    fn build_script_knows_every_inspector() {
+        let build = include_str!("../../../build.rs");
+        let start = build.find("const SQL_INSPECTORS").expect("SQL_INSPECTORS in build.rs");
+        let list = &build[start..start + build[start..].find(';').unwrap()];
+        for name in super::INSPECTORS {
+            assert!(list.contains(&format!("\"{name}\"")), "build.rs SQL_INSPECTORS lacks {name}");
+        }
+        assert_eq!(list.matches('"').count(), super::INSPECTORS.len() * 2);
+    }
+
     #[test]
     fn a_large_file_of_inserts_is_allowed_without_parsing() {
         let mut sql = String::new();

@@ -133,8 +133,10 @@ impl Session<'_> {
             b'|' | b'e' if self.mycli => out.add(kind::SHELL_ESCAPE, rest),
             b'p' if self.mycli && rest.starts_with("\\pipe_once") => out.add(kind::SHELL_ESCAPE, rest),
             // `\f NAME` runs a favorite; `\f` lists them, `\fs`/`\fd` save and forget
-            b'f' if self.mycli && rest.split_whitespace().next() == Some("\\f") && !args.is_empty() => {
-                out.add(kind::DYNAMIC, rest)
+            b'f' if self.mycli => {
+                if rest.split_whitespace().next() == Some("\\f") && !args.is_empty() {
+                    out.add(kind::DYNAMIC, rest)
+                }
             }
             b'.' => self.source(args, depth, out),
             b'd' => self.set_delimiter(args),

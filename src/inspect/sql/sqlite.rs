@@ -8,7 +8,8 @@
 //!
 //! The duckdb shell is a fork of sqlite3's and reads the same way, plus `-c COMMAND`
 //! and `-s COMMAND` (run, then exit) and `-f FILE` (run the file, then exit); with any
-//! of them, or `-no-stdin`, stdin is not read. litecli (`litecli [OPTIONS] [DATABASE]`)
+//! of them, or `-no-stdin`, stdin is not read; its `COPY … TO 'file'` writes a local
+//! file (an export), so it is not `server-file`. litecli (`litecli [OPTIONS] [DATABASE]`)
 //! runs `-e/--execute`, else stdin; besides the dot-commands it has mycli's commands:
 //! `system CMD` and `\|`/`\pipe_once` and `\e` (a shell or the editor), `source FILE`
 //! and `\. FILE` (followed) and `\f NAME` (a favorite query from its config file).
@@ -40,6 +41,10 @@ pub fn inspect(cmd: &Command, ctx: &Ctx, flavor: Flavor, out: &mut Findings) {
         return;
     }
     let litecli = flavor == Flavor::Litecli;
+    if flavor == Flavor::DuckDb {
+        // `COPY (…) TO 'out.parquet'` is how duckdb exports: a local file, no server
+        out.ignore(&[kind::SERVER_FILE]);
+    }
     let mut session = Session { ctx, cwd: cmd.dir.clone(), judge: Judge::new(Dialect::Sqlite), litecli };
     for file in cmd.option_values("init") {
         session.read(file, 0, out);

@@ -634,6 +634,67 @@ mod tests {
     }
 
     #[test]
+    fn new_clients_targets() {
+        let t = target(Run::new("pgcli", &["-h", "db.prod", "-u", "app", "shop", "-c", "x"]));
+        assert_eq!(
+            (t.client.as_str(), t.host.as_deref(), t.user.as_deref(), t.database.as_deref()),
+            ("pgcli", Some("db.prod"), Some("app"), Some("shop"))
+        );
+        let t = target(Run::new("pgcli", &["postgres://bob@pg.prod:5433/orders", "-c", "x"]));
+        assert_eq!(
+            (t.host.as_deref(), t.port.as_deref(), t.database.as_deref()),
+            (Some("pg.prod"), Some("5433"), Some("orders"))
+        );
+        let t = target(Run::new("mycli", &["mysql://root:pw@my.prod:3307/shop", "-e", "x"]));
+        assert_eq!(
+            (t.host.as_deref(), t.port.as_deref(), t.user.as_deref(), t.database.as_deref()),
+            (Some("my.prod"), Some("3307"), Some("root"), Some("shop"))
+        );
+        assert!(!format!("{t:?}").contains("pw"));
+        let t = target(Run::new("litecli", &["-D", "data/app.db", "-e", "x"]));
+        assert_eq!(t.database.as_deref(), Some("/work/data/app.db"));
+        let t = target(Run::new("duckdb", &["-c", "x", "lake.duckdb"]));
+        assert_eq!(t.database.as_deref(), Some("/work/lake.duckdb"));
+        let t = target(Run::new("usql", &["my://root@db.prod:3306/shop", "-c", "x"]));
+        assert_eq!(
+            (t.host.as_deref(), t.port.as_deref(), t.database.as_deref()),
+            (Some("db.prod"), Some("3306"), Some("shop"))
+        );
+        let t = target(Run::new("usql", &["sq:app.db", "-c", "x"]));
+        assert_eq!(t.database.as_deref(), Some("/work/app.db"));
+        let t = target(Run::new("cockroach", &["sql", "--url", "postgresql://root@crdb.prod:26257/app", "-e", "x"]));
+        assert_eq!(
+            (t.host.as_deref(), t.port.as_deref(), t.database.as_deref()),
+            (Some("crdb.prod"), Some("26257"), Some("app"))
+        );
+        let t = target(Run::new("cockroach", &["sql", "--host=crdb:26000", "-d", "bank", "-e", "x"]));
+        assert_eq!(
+            (t.host.as_deref(), t.port.as_deref(), t.database.as_deref()),
+            (Some("crdb"), Some("26000"), Some("bank"))
+        );
+        let t = target(Run::new("cockroach-sql", &["-e", "x"]).env("COCKROACH_URL", "postgresql://u@c.prod/db"));
+        assert_eq!(t.host.as_deref(), Some("c.prod"));
+        let t = target(Run::new("clickhouse-client", &["--host", "ch.prod", "-d", "logs", "-q", "x"]));
+        assert_eq!((t.host.as_deref(), t.database.as_deref()), (Some("ch.prod"), Some("logs")));
+        let t = target(Run::new("clickhouse", &["client", "clickhouse://u@ch2.prod:9440/db", "-q", "x"]));
+        assert_eq!((t.host.as_deref(), t.port.as_deref()), (Some("ch2.prod"), Some("9440")));
+        let t = target(Run::new("clickhouse-local", &["--path", "/data/ch", "-q", "x"]));
+        assert!(t.notes[0].contains("/data/ch"));
+        let t = target(Run::new("sqlcmd", &["-S", "tcp:sql.prod,1433", "-d", "shop", "-U", "sa", "-Q", "x"]));
+        assert_eq!(
+            (t.host.as_deref(), t.port.as_deref(), t.database.as_deref(), t.user.as_deref()),
+            (Some("sql.prod"), Some("1433"), Some("shop"), Some("sa"))
+        );
+        let t = target(Run::new("sqlcmd", &["-Q", "x"]).env("SQLCMDSERVER", "sql2.prod"));
+        assert_eq!(t.host.as_deref(), Some("sql2.prod"));
+        let t = target(Run::new("cqlsh", &["cass.prod", "9142", "-k", "shop", "-e", "x"]));
+        assert_eq!(
+            (t.host.as_deref(), t.port.as_deref(), t.database.as_deref()),
+            (Some("cass.prod"), Some("9142"), Some("shop"))
+        );
+    }
+
+    #[test]
     fn uri_edge_cases() {
         let u = parse_uri("postgresql://[::1]:5432/db%20name", &["postgresql"]).unwrap();
         assert_eq!(
