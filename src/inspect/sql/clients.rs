@@ -19,14 +19,18 @@
 //!   terminator (`GO`, or `-c`), `:r FILE` (followed), `:!!`/`!!` and `:ed`/`ed` (a
 //!   shell or the editor, unless `-X`), `:exit(QUERY)` (the query runs). Lexed as SQLite
 //!   (`[ident]`, `''` escapes). T-SQL needs no `;` between statements, so a batch is
-//!   also judged from each destroy-capable keyword that can start a statement
-//!   (`SELECT 1 DROP TABLE t` drops). `$(var)` is replaced by `-v` values; a statement
-//!   that is an unknown variable is `dynamic`. `RESTORE DATABASE` is `overwrite`,
+//!   judged in pieces, cut at each keyword that can start a statement (`SELECT 1 DROP
+//!   TABLE t` drops). A statement that names a procedure (`EXEC` is optional) is
+//!   `dynamic`, unless it is a read-only system procedure (`sp_who2`, `sp_help`).
+//!   `$(var)` is replaced by `-v` and `:setvar` values (and `SQLCMDINI` runs first); a
+//!   statement that is an unknown variable is `dynamic`. `RESTORE DATABASE` is `overwrite`,
 //!   `SHUTDOWN` and `KILL` are `disrupt`, `xp_cmdshell` is `shell-escape`.
 //! - **cqlsh**: every `-e/--execute`, the `-f/--file` script; without them, stdin. CQL
 //!   is lexed as PostgreSQL (`''`, `"ident"`, `$$…$$`) plus `//` comments. `SOURCE
-//!   'file'` is followed; `COPY` (the client reads or writes a local CSV) is not sent
-//!   to the server as a statement.
+//!   'file'` is followed; `COPY` (the client reads or writes a local CSV) and the other
+//!   shell commands (`CONSISTENCY`, `TRACING`, `PAGING`…), which end at the line's end,
+//!   are not sent to the server. `DELETE`'s column list, `USING TIMESTAMP|TTL` and a
+//!   lightweight transaction's `IF …` are removed before judging (the `WHERE` decides).
 
 use super::findings::{Findings, MAX_INCLUDE_DEPTH};
 use super::kind::{self, stronger};
@@ -465,7 +469,7 @@ impl Client for Sqlcmd<'_> {
             && t.split_whitespace().nth(1).is_none_or(|n| n.chars().all(|c| c.is_ascii_digit()));
         let colon = t.starts_with(':') && t[1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '!');
         let exit = lower.starts_with("exit") && lower[4..].trim_start().starts_with('(');
-        terminator || colon || exit || t.starts_with("!!") || ["ed", "quit", "reset"].contains(&lower.as_str())
+        terminator || colon || exit || t.starts_with("!!") || ["ed", "quit", "exit", "reset"].contains(&lower.as_str())
     }
 
     fn command(&mut self, line: &str, depth: usize, out: &mut Findings) {
@@ -489,7 +493,7 @@ impl Client for Sqlcmd<'_> {
                 let inner = args.trim().strip_prefix('(').and_then(|a| a.rfind(')').map(|e| &a[..e]));
                 if let Some(q) = inner {
                     let q = q.to_string();
-                    scan(self, &q, depth, out);
+                    scan(self, &q, depth + 1, out);
                 }
             }
             _ => {}
@@ -572,6 +576,10 @@ impl Client for Sqlcmd<'_> {
                 Some("SHUTDOWN" | "KILL") => found = stronger(found, Some(kind::DISRUPT)),
                 _ => {}
             }
+            let mut head = piece.split_whitespace().map(str::to_ascii_uppercase);
+            if head.next().as_deref() == Some("UPDATE") && head.next().as_deref() == Some("STATISTICS") {
+                continue; // refreshes the optimizer's statistics
+            }
             let k = tsql_procedure_call(piece).unwrap_or_else(|| self.judge.classify(piece, out, 0));
             found = stronger(found, k);
         }
@@ -586,6 +594,29 @@ impl Client for Sqlcmd<'_> {
 }
 
 // ---------------------------------------------------------------- cqlsh
+
+/// cqlsh's own commands (they end at the line's end): only `SOURCE` matters.
+const CQLSH_COMMANDS: &[&str] = &[
+    "SOURCE",
+    "COPY",
+    "CAPTURE",
+    "CONSISTENCY",
+    "SERIAL",
+    "TRACING",
+    "PAGING",
+    "EXPAND",
+    "LOGIN",
+    "SHOW",
+    "CLEAR",
+    "CLS",
+    "EXIT",
+    "QUIT",
+    "HELP",
+    "DESCRIBE",
+    "DESC",
+    "DEBUG",
+    "UNICODE",
+];
 
 struct Cqlsh<'c> {
     ctx: &'c Ctx<'c>,
@@ -620,8 +651,8 @@ impl Client for Cqlsh<'_> {
     }
 
     fn is_command(&self, line: &str, at_start: bool) -> bool {
-        let first = line.split_whitespace().next().unwrap_or("");
-        at_start && (first.eq_ignore_ascii_case("SOURCE") || first.eq_ignore_ascii_case("COPY"))
+        let first = line.split_whitespace().next().unwrap_or("").trim_end_matches(';');
+        at_start && CQLSH_COMMANDS.iter().any(|c| c.eq_ignore_ascii_case(first))
     }
 
     fn command(&mut self, line: &str, depth: usize, out: &mut Findings) {
@@ -789,6 +820,8 @@ mod tests {
         assert_eq!(k("sqlcmd", &["-Q", "EXEC ('DROP TABLE t')"]), ["dynamic"]);
         assert_eq!(k("sqlcmd", &["-Q", "sp_who DROP TABLE t"]), ["drop"]);
         assert!(k("sqlcmd", &["-Q", "SET NOCOUNT ON; PRINT 'x'; SELECT 1"]).is_empty());
+        assert!(k("sqlcmd", &["-Q", "UPDATE STATISTICS dbo.orders WITH FULLSCAN"]).is_empty());
+        assert!(kinds(&run(Run::new("sqlcmd", &[]).stdin("SELECT 1\nGO\nEXIT\n"))).is_empty());
         // :setvar and SQLCMDINI
         assert_eq!(kinds(&run(Run::new("sqlcmd", &[]).stdin(":setvar q \"DROP TABLE t\"\n$(q)\nGO\n"))), ["drop"]);
         let r =
@@ -878,5 +911,7 @@ mod tests {
         assert_eq!(k("cqlsh", &["-e", "DELETE FROM users USING TIMESTAMP 123"]), ["delete-all"]);
         assert_eq!(k("cqlsh", &["-e", "UPDATE users USING TTL 5 SET a = 1"]), ["update-all"]);
         assert_eq!(k("cqlsh", &["-e", "ALTER TABLE users DROP email"]), ["alter-drop"]);
+        let script = "CONSISTENCY QUORUM\nTRACING ON\nDELETE FROM users WHERE id = 5;\nSELECT * FROM users\n;";
+        assert!(kinds(&run(Run::new("cqlsh", &[]).stdin(script))).is_empty());
     }
 }
