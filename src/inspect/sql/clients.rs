@@ -10,7 +10,8 @@
 //!   versions take a query there); without them, stdin. Lexed as MySQL (backslash
 //!   escapes, `` ` `` identifiers, `#` comments; a `$$` heredoc is read as code, which
 //!   can only stop more). `ALTER TABLE … CLEAR COLUMN|INDEX|PROJECTION` (drops a
-//!   column's data) and `… REPLACE PARTITION` (overwrites one) count as `alter-drop`;
+//!   column's data), `… DROP PARTITION|PART|…` and `… REPLACE PARTITION` (overwrites
+//!   one) count as `alter-drop`;
 //!   mutations (`ALTER TABLE … DELETE|UPDATE`) do not parse and are `unparsed`;
 //!   `SYSTEM DROP … CACHE` empties a cache and is harmless.
 //! - **sqlcmd** (ODBC sqlcmd and go-sqlcmd): `-Q`, `-q` and `-i` files (comma-separated
@@ -203,7 +204,9 @@ impl Client for ClickHouse<'_> {
             return;
         }
         let alter = w.first().is_some_and(|f| f == "ALTER");
-        let clears = alter && w.windows(2).any(|p| p[0] == "CLEAR" || (p[0] == "REPLACE" && p[1] == "PARTITION"));
+        // `DROP PARTITION|PART|DETACHED PARTITION…` does not parse as MySQL: said here
+        let clears = alter
+            && w.windows(2).any(|p| p[0] == "CLEAR" || p[0] == "DROP" || (p[0] == "REPLACE" && p[1] == "PARTITION"));
         judge(&mut self.judge, text, clears.then_some(kind::ALTER_DROP), out);
     }
 
@@ -753,6 +756,9 @@ mod tests {
         assert_eq!(k("clickhouse-client", &["-h", "ch.prod", "--query", "SELECT 1; DROP DATABASE d"]), ["drop"]);
         assert_eq!(k("clickhouse-client", &["-q", "ALTER TABLE t DELETE WHERE 1"]), ["unparsed"]);
         assert_eq!(k("clickhouse-client", &["-q", "ALTER TABLE t CLEAR COLUMN c IN PARTITION 2024"]), ["alter-drop"]);
+        assert_eq!(k("clickhouse-client", &["-q", "ALTER TABLE t DROP PARTITION 202401"]), ["alter-drop"]);
+        assert_eq!(k("clickhouse-client", &["-q", "ALTER TABLE t DROP DETACHED PART 'all_1_1_0'"]), ["alter-drop"]);
+        assert!(k("clickhouse-client", &["-q", "ALTER TABLE t MODIFY COLUMN c UInt64"]).is_empty());
         assert_eq!(k("clickhouse", &["client", "-q", "DELETE FROM t WHERE 1=1"]), ["delete-all"]);
         assert_eq!(k("clickhouse-local", &["--query", "DROP TABLE t"]), ["drop"]);
         assert_eq!(k("clickhouse", &["local", "-q", "TRUNCATE t"]), ["truncate"]);
