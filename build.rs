@@ -142,7 +142,9 @@ fn program_index(packs: &[(String, PackFile)]) -> BTreeMap<String, Vec<u16>> {
     fn sends_http(node: &NodeSpec) -> bool {
         node.inspector.as_deref() == Some("http") || node.subcommands.values().any(sends_http)
     }
-    const SQL_INSPECTORS: &[&str] = &["psql", "mysql", "sqlite3", "mongosh", "redis-cli"];
+    // the same list as `inspect::sql::INSPECTORS`
+    const SQL_INSPECTORS: &[&str] =
+        &["psql", "mysql", "sqlite3", "duckdb", "litecli", "mongosh", "redis-cli", "clickhouse", "sqlcmd", "cqlsh"];
     fn sends_sql(node: &NodeSpec) -> bool {
         node.inspector.as_deref().is_some_and(|i| SQL_INSPECTORS.contains(&i))
             || node.subcommands.values().any(sends_sql)

@@ -132,7 +132,7 @@ fn payload_operations(rules: &RuleSet, cmd: &Command, ctx: &Ctx) -> Vec<Operatio
             Ok(requests) => requests.into_iter().flat_map(|r| api::from_http(rules, r)).collect(),
             Err(reason) => vec![Operation::Unjudged(Unjudged { destination: cmd.program.clone(), reason })],
         },
-        "psql" | "mysql" | "sqlite3" | "mongosh" | "redis-cli" => sql::inspect(inspector, cmd, ctx),
+        i if sql::INSPECTORS.contains(&i) => sql::inspect(inspector, cmd, ctx),
         other => match (other.strip_prefix("graphql:"), other.strip_prefix("gh-api:")) {
             (Some(service), _) => api::from_cli_graphql(service, cmd, ctx),
             (None, Some(service)) => gh_api::inspect(service, cmd, ctx),

@@ -1,7 +1,9 @@
 //! Database clients: the statements a command sends, and which of them destroy.
 //!
-//! For a command whose pack names a database inspector (`psql`, `mysql`, `sqlite3`,
-//! `mongosh`, `redis-cli`), [`inspect`] reads everything the client will send (its
+//! For a command whose pack names a database inspector ([`INSPECTORS`]: `psql`, also for
+//! pgcli, usql and `cockroach sql`; `mysql`, also for mycli; `sqlite3`, `duckdb`,
+//! `litecli`; `mongosh`; `redis-cli`; `clickhouse`, `sqlcmd`, `cqlsh` in [`clients`]),
+//! [`inspect`] reads everything the client will send (its
 //! arguments, `-f` files, stdin, files included with `\i`/`source`/`.read`) through
 //! `ctx.sources`, and returns one `Operation::Sql` per destroying or unjudgeable
 //! statement, or `Operation::Unjudged` when a payload cannot be read or is too large
@@ -35,6 +37,7 @@
 //! | `swapdb` | Redis `SWAPDB` |
 //! | `debug` | Redis `DEBUG …` |
 
+mod clients;
 mod findings;
 mod lexer;
 mod mongo;
@@ -107,13 +110,22 @@ pub mod kind {
     }
 }
 
+/// The database inspectors a pack's `inspector:` may name.
+pub const INSPECTORS: &[&str] =
+    &["psql", "mysql", "sqlite3", "duckdb", "litecli", "mongosh", "redis-cli", "clickhouse", "sqlcmd", "cqlsh"];
+
 /// The destroying statements `cmd` sends, judged by the named inspector.
 pub fn inspect(inspector: &str, cmd: &Command, ctx: &Ctx) -> Vec<Operation> {
     let mut out = Findings::new(&cmd.program);
     match inspector {
         "psql" => psql::inspect(cmd, ctx, &mut out),
         "mysql" => mysql::inspect(cmd, ctx, &mut out),
-        "sqlite3" => sqlite::inspect(cmd, ctx, &mut out),
+        "sqlite3" => sqlite::inspect(cmd, ctx, sqlite::Flavor::Sqlite3, &mut out),
+        "duckdb" => sqlite::inspect(cmd, ctx, sqlite::Flavor::DuckDb, &mut out),
+        "litecli" => sqlite::inspect(cmd, ctx, sqlite::Flavor::Litecli, &mut out),
+        "clickhouse" => clients::clickhouse(cmd, ctx, &mut out),
+        "sqlcmd" => clients::sqlcmd(cmd, ctx, &mut out),
+        "cqlsh" => clients::cqlsh(cmd, ctx, &mut out),
         "mongosh" => mongo::inspect(cmd, ctx, &mut out),
         "redis-cli" => redis::inspect(cmd, ctx, &mut out),
         other => out.unjudged(format!("this guard has no `{other}` database inspector")),
@@ -151,6 +163,18 @@ mod tests {
         for n in named.iter() {
             assert!(super::kind::ALL.contains(&n.as_str()), "rules name unknown kind `{n}`");
         }
+    }
+
+    /// build.rs keeps its own copy of the inspector names (it cannot use this crate).
+    #[test]
+    fn build_script_knows_every_inspector() {
+        let build = include_str!("../../../build.rs");
+        let start = build.find("const SQL_INSPECTORS").expect("SQL_INSPECTORS in build.rs");
+        let list = &build[start..start + build[start..].find(';').unwrap()];
+        for name in super::INSPECTORS {
+            assert!(list.contains(&format!("\"{name}\"")), "build.rs SQL_INSPECTORS lacks {name}");
+        }
+        assert_eq!(list.matches('"').count(), super::INSPECTORS.len() * 2);
     }
 
     #[test]
@@ -251,8 +275,19 @@ mod tests {
                 seed ^= seed << 17;
                 text.push_str(PIECES[(seed % PIECES.len() as u64) as usize]);
             }
-            for program in ["psql", "mysql", "sqlite3", "mongosh", "redis-cli"] {
-                let args: &[&str] = if program == "sqlite3" { &["app.db"] } else { &[] };
+            for program in [
+                "psql",
+                "mysql",
+                "sqlite3",
+                "mongosh",
+                "redis-cli",
+                "duckdb",
+                "litecli",
+                "clickhouse-client",
+                "sqlcmd",
+                "cqlsh",
+            ] {
+                let args: &[&str] = if program == "sqlite3" || program == "duckdb" { &["app.db"] } else { &[] };
                 let _ = run(Run::new(program, args).stdin(&text).file("x", &text));
                 let eval = ["EVAL", text.as_str(), "0"];
                 let _ = run(Run::new(program, if program == "redis-cli" { &eval } else { args }));
@@ -261,6 +296,9 @@ mod tests {
             let _ = run(Run::new("mysql", &["-e", &text]));
             let _ = run(Run::new("mongosh", &["--eval", &text]));
             let _ = run(Run::new("redis-cli", &["--pipe"]).stdin(&text));
+            let _ = run(Run::new("sqlcmd", &["-Q", &text]));
+            let _ = run(Run::new("cqlsh", &["-e", &text]));
+            let _ = run(Run::new("clickhouse-client", &["-q", &text]));
         }
     }
 }

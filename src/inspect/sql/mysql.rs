@@ -10,6 +10,10 @@
 //! start of a statement a client command may stand instead of SQL: `source FILE` and
 //! `\. FILE` are followed, `system …` and `\! …` run a shell. `\g`/`\G` end a
 //! statement anywhere.
+//!
+//! mycli reads the same options and scripts, and adds its own commands: `\|` and
+//! `\pipe_once` (output to a shell command), `\e` (the editor) and `\f NAME` (a
+//! favorite query kept in its config file, which guard cannot see).
 
 use super::findings::{Findings, MAX_INCLUDE_DEPTH};
 use super::kind;
@@ -27,7 +31,8 @@ pub fn inspect(cmd: &Command, ctx: &Ctx, out: &mut Findings) {
         return;
     }
     let delimiter = cmd.option_values("delimiter").last().map_or(";", |d| d).to_string();
-    let mut session = Session { ctx, cwd: cmd.dir.clone(), judge: Judge::new(Dialect::MySql), delimiter };
+    let mycli = cmd.program == "mycli";
+    let mut session = Session { ctx, cwd: cmd.dir.clone(), judge: Judge::new(Dialect::MySql), delimiter, mycli };
     for sql in ["init-command", "init-command-add"].iter().flat_map(|o| cmd.option_values(o)) {
         if out.argument_text(sql) {
             session.run(sql, 0, out);
@@ -51,6 +56,8 @@ struct Session<'c> {
     cwd: PathBuf,
     judge: Judge,
     delimiter: String,
+    /// mycli's own backslash commands are read too.
+    mycli: bool,
 }
 
 impl Session<'_> {
@@ -120,8 +127,17 @@ impl Session<'_> {
         let b = script.as_bytes();
         let line_end = find_byte(b, i, b'\n').unwrap_or(b.len());
         let args = script.get((i + 2).min(line_end)..line_end).unwrap_or("").trim();
+        let rest = script.get(i..line_end).unwrap_or("");
         match at(b, i + 1) {
             b'!' => out.add(kind::SHELL_ESCAPE, &format!("\\! {args}")),
+            b'|' | b'e' if self.mycli => out.add(kind::SHELL_ESCAPE, rest),
+            b'p' if self.mycli && rest.starts_with("\\pipe_once") => out.add(kind::SHELL_ESCAPE, rest),
+            // `\f NAME` runs a favorite; `\f` lists them, `\fs`/`\fd` save and forget
+            b'f' if self.mycli => {
+                if rest.split_whitespace().next() == Some("\\f") && !args.is_empty() {
+                    out.add(kind::DYNAMIC, rest)
+                }
+            }
             b'.' => self.source(args, depth, out),
             b'd' => self.set_delimiter(args),
             // `\c` clears the buffer; judging it anyway costs nothing but a stop

@@ -1,7 +1,9 @@
 //! psql: which SQL and which meta-commands a `psql` invocation runs.
 //!
 //! Sources, in the order psql runs them: every `-c/--command` and `-f/--file` (`-`
-//! is stdin), else stdin (unless `-l`); `--help` and `--version` run nothing.
+//! is stdin), else stdin (unless `-l`); `--help` and `--version` run nothing. pgcli,
+//! usql and `cockroach sql` (`-e/--execute` is their `command`) are read the same way;
+//! pgcli's `--init-command` runs first.
 //!
 //! Scripts are read the way psql's own lexer reads them, in one linear pass:
 //! literals, dollar quotes and comments are opaque; a backslash outside them starts a
@@ -34,6 +36,12 @@ pub fn inspect(cmd: &Command, ctx: &Ctx, out: &mut Findings) {
         out.add(kind::SHELL_ESCAPE, &format!("-o {target}"));
     }
     let mut session = Session::new(cmd, ctx);
+    // pgcli `--init-command`: run on connect, before anything else
+    for sql in cmd.option_values("init-command") {
+        if out.argument_text(sql) {
+            session.run(sql, &cmd.dir, false, 0, out);
+        }
+    }
     let mut scripts = 0usize;
     for opt in cmd.options.iter().filter(|o| !o.negated) {
         let Some(value) = opt.value.as_deref() else { continue };
@@ -298,6 +306,8 @@ impl<'c> Session<'c> {
             "getenv" => self.getenv(meta),
             "prompt" => self.unknown_vars = true,
             "lo_unlink" => out.add(kind::DROP, &shown()),
+            // pgcli's named queries (`\n name`): SQL kept in its config file
+            "n" if !meta.args.trim().trim_start_matches('+').trim().is_empty() => out.add(kind::DYNAMIC, &shown()),
             "copy" if pass.copy.inline && meta_copies_from_stdin(meta.args) => pass.copy.pending = true,
             _ => {}
         }
@@ -470,11 +480,13 @@ fn meta_args_end(b: &[u8], from: usize, whole_line: bool) -> (usize, usize, bool
 }
 
 /// Meta-commands that start a shell: `\!`, output to a pipe, `\copy … program`, and
-/// the editor commands (which run `$PSQL_EDITOR`).
+/// the editor commands (which run `$PSQL_EDITOR`). `\|` (cockroach sql: runs a shell
+/// command and reads its output as input) and `\pipe_once` (pgcli) are not psql's, but
+/// psql only rejects them.
 fn runs_shell(meta: &Meta) -> bool {
     let pipe = meta.args.trim_start().starts_with('|');
     match meta.name {
-        "!" => true,
+        "!" | "|" | "pipe_once" => true,
         "o" | "out" | "g" | "gx" | "w" | "write" => pipe,
         "copy" => tokens(Dialect::Postgres, meta.args).any(|t| t.is_word("program")),
         "e" | "edit" | "ef" | "ev" => true,

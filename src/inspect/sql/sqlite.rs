@@ -1,10 +1,18 @@
-//! sqlite3: which SQL and which dot-commands an invocation runs.
+//! sqlite3, duckdb and litecli: which SQL and which dot-commands an invocation runs.
 //!
 //! `sqlite3 [OPTIONS] [DBFILE [SQL…]]`: `-init FILE` runs first, then every
 //! `-cmd COMMAND`, then each SQL argument after the database file; without SQL
 //! arguments, stdin. `-version` and `-help` run nothing. Each argument and each line
 //! of a script may be a dot-command instead of SQL (a line starting with `.` at the
 //! start of a statement).
+//!
+//! The duckdb shell is a fork of sqlite3's and reads the same way, plus `-c COMMAND`
+//! and `-s COMMAND` (run, then exit) and `-f FILE` (run the file, then exit); with any
+//! of them, or `-no-stdin`, stdin is not read; its `COPY … TO 'file'` writes a local
+//! file (an export), so it is not `server-file`. litecli (`litecli [OPTIONS] [DATABASE]`)
+//! runs `-e/--execute`, else stdin; besides the dot-commands it has mycli's commands:
+//! `system CMD` and `\|`/`\pipe_once` and `\e` (a shell or the editor), `source FILE`
+//! and `\. FILE` (followed) and `\f NAME` (a favorite query from its config file).
 //!
 //! Statements end at `;` outside literals and comments (a `CREATE TRIGGER` body only
 //! at `END;`), or at a line holding only `/` or `go`. Dot-commands that matter:
@@ -20,11 +28,24 @@ use crate::inspect::Ctx;
 use crate::operation::Command;
 use std::path::PathBuf;
 
-pub fn inspect(cmd: &Command, ctx: &Ctx, out: &mut Findings) {
+/// Which of the sqlite3-like shells reads the command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flavor {
+    Sqlite3,
+    DuckDb,
+    Litecli,
+}
+
+pub fn inspect(cmd: &Command, ctx: &Ctx, flavor: Flavor, out: &mut Findings) {
     if ["version", "help"].iter().any(|o| cmd.option_in_effect(o)) {
         return;
     }
-    let mut session = Session { ctx, cwd: cmd.dir.clone(), judge: Judge::new(Dialect::Sqlite) };
+    let litecli = flavor == Flavor::Litecli;
+    if flavor == Flavor::DuckDb {
+        // `COPY (…) TO 'out.parquet'` is how duckdb exports: a local file, no server
+        out.ignore(&[kind::SERVER_FILE]);
+    }
+    let mut session = Session { ctx, cwd: cmd.dir.clone(), judge: Judge::new(Dialect::Sqlite), litecli };
     for file in cmd.option_values("init") {
         session.read(file, 0, out);
     }
@@ -33,15 +54,33 @@ pub fn inspect(cmd: &Command, ctx: &Ctx, out: &mut Findings) {
             session.run(command, 0, out);
         }
     }
+    // duckdb `-c`/`-s`/`-f` and litecli `-e`, in the order given; each ends the session
+    let mut ran = false;
+    for opt in cmd.options.iter() {
+        let Some(value) = opt.value.as_deref() else { continue };
+        match (flavor, opt.name.as_str()) {
+            (Flavor::DuckDb, "c" | "s") | (Flavor::Litecli, "execute") => {
+                if out.argument_text(value) {
+                    session.run(value, 0, out);
+                }
+            }
+            (Flavor::DuckDb, "f") => session.read(value, 0, out),
+            _ => continue,
+        }
+        ran = true;
+    }
     let operands = operands(cmd);
-    let sql_args = operands.get(1..).unwrap_or(&[]);
+    // litecli takes the database only
+    let sql_args = if litecli { &[] } else { operands.get(1..).unwrap_or(&[]) };
     for sql in sql_args {
         if out.argument_text(sql) {
             session.run(sql, 0, out);
         }
     }
     if sql_args.is_empty()
+        && !ran
         && !cmd.option_in_effect("A")
+        && !cmd.option_in_effect("no-stdin")
         && let Some(text) = out.read_stdin(ctx)
     {
         session.run(&text, 0, out);
@@ -71,6 +110,8 @@ struct Session<'c> {
     ctx: &'c Ctx<'c>,
     cwd: PathBuf,
     judge: Judge,
+    /// litecli's own commands are read too.
+    litecli: bool,
 }
 
 /// The statement being read.
@@ -120,6 +161,9 @@ impl Session<'_> {
     fn between_statements(&mut self, script: &str, i: usize, depth: usize, out: &mut Findings) -> Option<usize> {
         let b = script.as_bytes();
         let line_end = find_byte(b, i, b'\n').unwrap_or(b.len());
+        if self.litecli && self.litecli_command(script.get(i..line_end)?, depth, out) {
+            return Some(line_end);
+        }
         match b[i] {
             c if c.is_ascii_whitespace() => Some(i + 1),
             b'.' => {
@@ -172,6 +216,24 @@ impl Session<'_> {
         {
             out.add(kind::OVERWRITE, &shown);
         }
+    }
+
+    /// A litecli command at the start of a statement; true when `line` is one.
+    fn litecli_command(&mut self, line: &str, depth: usize, out: &mut Findings) -> bool {
+        let mut words = line.split_whitespace();
+        let Some(first) = words.next() else { return false };
+        let rest: Vec<&str> = words.collect();
+        match first.to_ascii_lowercase().as_str() {
+            "system" | "\\!" | "\\|" | "\\pipe_once" | "\\e" | "\\edit" => out.add(kind::SHELL_ESCAPE, line),
+            "\\f" if !rest.is_empty() => out.add(kind::DYNAMIC, line),
+            "source" | "\\." => {
+                if let Some(name) = rest.first().map(|n| n.trim_end_matches(';')).filter(|n| !n.is_empty()) {
+                    self.read(name, depth + 1, out);
+                }
+            }
+            _ => return false,
+        }
+        true
     }
 
     /// A file run as a script (`-init`, `.read`).

@@ -35,18 +35,23 @@ pub struct SqlTarget {
     pub notes: Vec<String>,
 }
 
-/// The target of `cmd`. `inspector` names the client family (`psql`, `mysql`,
-/// `sqlite3`, `mongosh`, `redis-cli`); commands without an inspector (`dropdb`,
-/// `pg_restore`, `mysqladmin`, `mongorestore`) are recognized by program name, so
-/// passing `cmd.inspector` (or an empty string) works for both.
+/// The target of `cmd`. The program names the client family (`psql`, `pgcli`,
+/// `mycli`, `cockroach`…), else `inspector` does (`psql` for `heroku pg:psql`), so
+/// commands without an inspector (`dropdb`, `pg_restore`, `mysqladmin`,
+/// `mongorestore`) work too: passing `cmd.inspector` (or an empty string) is fine.
 pub fn target_of(inspector: &str, cmd: &Command, env: &Env) -> Option<SqlTarget> {
-    let family = [inspector, cmd.program.as_str()].into_iter().find_map(family_of)?;
+    let family = [cmd.program.as_str(), inspector].into_iter().find_map(family_of)?;
     let mut t = match family {
         Family::Postgres => postgres(cmd, env),
         Family::MySql => mysql(cmd, env),
         Family::Sqlite => sqlite(cmd),
         Family::Mongo => mongo(cmd),
         Family::Redis => redis(cmd),
+        Family::Url => url_operand(cmd),
+        Family::Cockroach => cockroach(cmd, env),
+        Family::ClickHouse => clickhouse(cmd),
+        Family::SqlServer => sqlserver(cmd, env),
+        Family::Cassandra => cassandra(cmd, env),
     };
     t.client = cmd.program.clone();
     note_database_url(&mut t, cmd, env);
@@ -60,13 +65,24 @@ enum Family {
     Sqlite,
     Mongo,
     Redis,
+    /// usql: a URL whose scheme names the database.
+    Url,
+    Cockroach,
+    ClickHouse,
+    SqlServer,
+    Cassandra,
 }
 
 fn family_of(name: &str) -> Option<Family> {
     Some(match name {
-        "psql" | "dropdb" | "dropuser" | "pg_restore" => Family::Postgres,
-        "mysql" | "mariadb" | "mysqladmin" | "mariadb-admin" => Family::MySql,
-        "sqlite3" => Family::Sqlite,
+        "psql" | "pgcli" | "dropdb" | "dropuser" | "pg_restore" => Family::Postgres,
+        "mysql" | "mariadb" | "mycli" | "mysqladmin" | "mariadb-admin" => Family::MySql,
+        "sqlite3" | "duckdb" | "litecli" => Family::Sqlite,
+        "usql" => Family::Url,
+        "cockroach" | "cockroach-sql" => Family::Cockroach,
+        "clickhouse" | "clickhouse-client" | "clickhouse-local" => Family::ClickHouse,
+        "sqlcmd" => Family::SqlServer,
+        "cqlsh" => Family::Cassandra,
         "mongosh" | "mongo" | "mongorestore" => Family::Mongo,
         "redis-cli" => Family::Redis,
         _ => return None,
@@ -97,7 +113,7 @@ fn postgres(cmd: &Command, env: &Env) -> SqlTarget {
     override_with(&mut t.user, last(cmd, "username"));
     let operands: Vec<&str> = cmd.operands.iter().map(|o| o.text.as_str()).collect();
     match cmd.program.as_str() {
-        "psql" => {
+        "psql" | "pgcli" => {
             let flag = last(cmd, "dbname");
             let mut rest = operands.iter();
             let dbname = flag.clone().or_else(|| rest.next().map(|s| s.to_string()));
@@ -211,6 +227,16 @@ fn mysql(cmd: &Command, env: &Env) -> SqlTarget {
     } else {
         last(cmd, "database").or_else(|| operands.first().map(|s| s.to_string()))
     };
+    // mycli: `mysql://user@host:port/db` in the database's place
+    if let Some(uri) = t.database.as_deref().and_then(|d| parse_uri(d, &["mysql", "mysqlx"])) {
+        t.database = uri.path;
+        override_with(&mut t.user, uri.user);
+        override_with(&mut t.host, uri.hosts);
+        override_with(&mut t.port, uri.ports);
+    }
+    if let Some(alias) = last(cmd, "dsn") {
+        t.notes.push(format!("DSN alias `{alias}`: its URL is in ~/.myclirc, which guard did not read"));
+    }
     if t.host.is_none() {
         t.notes.push(
             "no host on the command line or in MYSQL_HOST: option files (~/.my.cnf) or the local socket decide".into(),
@@ -221,7 +247,9 @@ fn mysql(cmd: &Command, env: &Env) -> SqlTarget {
 
 fn sqlite(cmd: &Command) -> SqlTarget {
     let mut t = SqlTarget::default();
-    match super::sqlite::operands(cmd).first() {
+    // litecli `-D/--database`
+    let file = last(cmd, "database").or_else(|| super::sqlite::operands(cmd).into_iter().next());
+    match file.as_ref() {
         Some(f) if f == ":memory:" || f.is_empty() => t.notes.push("an in-memory database".into()),
         Some(f) => t.database = Some(absolute(&cmd.dir, f).display().to_string()),
         None => t.notes.push("no database file: an in-memory database".into()),
@@ -303,6 +331,126 @@ fn redis(cmd: &Command) -> SqlTarget {
     }
     if t.host.is_none() {
         t.notes.push("no host given: 127.0.0.1:6379".into());
+    }
+    t
+}
+
+/// usql: `driver://user@host:port/db`, `driver:path` (`sq:app.db`) or a file.
+fn url_operand(cmd: &Command) -> SqlTarget {
+    let mut t = SqlTarget::default();
+    let Some(dsn) = cmd.operands.first().map(|o| o.text.as_str()) else {
+        t.notes.push("no DSN given: usql's config or a later \\connect decides".into());
+        return t;
+    };
+    if let Some((scheme, _)) = dsn.split_once("://")
+        && let Some(uri) = parse_uri(dsn, &[scheme])
+    {
+        t.user = uri.user;
+        t.host = uri.hosts;
+        t.port = uri.ports;
+        t.database = uri.path;
+        t.notes.push(format!("driver `{scheme}`"));
+    } else if let Some((scheme, path)) =
+        dsn.split_once(':').filter(|(s, _)| s.chars().all(|c| c.is_ascii_alphanumeric()))
+    {
+        t.database = Some(absolute(&cmd.dir, path).display().to_string());
+        t.notes.push(format!("driver `{scheme}`"));
+    } else {
+        t.database = Some(dsn.to_string());
+    }
+    t
+}
+
+fn cockroach(cmd: &Command, env: &Env) -> SqlTarget {
+    let mut t = SqlTarget {
+        port: env.text("COCKROACH_PORT"),
+        user: env.text("COCKROACH_USER"),
+        database: env.text("COCKROACH_DATABASE"),
+        ..SqlTarget::default()
+    };
+    if let Some(h) = env.text("COCKROACH_HOST") {
+        set_host_port(&mut t, &h);
+    }
+    if let Some(uri) =
+        last(cmd, "url").or_else(|| env.text("COCKROACH_URL")).and_then(|u| parse_uri(&u, &["postgresql", "postgres"]))
+    {
+        override_with(&mut t.user, uri.user);
+        override_with(&mut t.host, uri.hosts);
+        override_with(&mut t.port, uri.ports);
+        override_with(&mut t.database, uri.path);
+    }
+    if let Some(h) = last(cmd, "host") {
+        set_host_port(&mut t, &h);
+    }
+    override_with(&mut t.port, last(cmd, "port"));
+    override_with(&mut t.user, last(cmd, "user"));
+    override_with(&mut t.database, last(cmd, "database"));
+    if t.host.is_none() {
+        t.notes.push("no host given: localhost:26257".into());
+    }
+    t
+}
+
+fn clickhouse(cmd: &Command) -> SqlTarget {
+    let mut t = SqlTarget::default();
+    let local = cmd.program == "clickhouse-local" || cmd.path.first().is_some_and(|p| p == "local");
+    for o in cmd.operands.iter() {
+        if let Some(uri) = parse_uri(&o.text, &["clickhouse"]) {
+            t.user = uri.user;
+            t.host = uri.hosts;
+            t.port = uri.ports;
+            t.database = uri.path;
+        }
+    }
+    override_with(&mut t.host, last(cmd, "host"));
+    override_with(&mut t.port, last(cmd, "port"));
+    override_with(&mut t.user, last(cmd, "user"));
+    override_with(&mut t.database, last(cmd, "database"));
+    if local {
+        let path = last(cmd, "path").map_or_else(|| "a temporary directory".to_string(), |p| format!("`{p}`"));
+        t.notes.push(format!("clickhouse-local: tables and files on this machine, data in {path}"));
+    } else if t.host.is_none() {
+        t.notes.push("no host given: localhost:9000 (or the client's config.xml)".into());
+    }
+    t
+}
+
+/// sqlcmd `-S [tcp:|np:|lpc:]host[\\instance][,port]`.
+fn sqlserver(cmd: &Command, env: &Env) -> SqlTarget {
+    let mut t = SqlTarget {
+        database: last(cmd, "database-name").or_else(|| env.text("SQLCMDDBNAME")),
+        user: last(cmd, "user-name").or_else(|| env.text("SQLCMDUSER")),
+        ..SqlTarget::default()
+    };
+    if let Some(server) = last(cmd, "server").or_else(|| env.text("SQLCMDSERVER")) {
+        let bare = ["tcp:", "np:", "lpc:", "admin:"]
+            .iter()
+            .find_map(|p| server.get(..p.len()).filter(|s| s.eq_ignore_ascii_case(p)).map(|_| &server[p.len()..]))
+            .unwrap_or(&server);
+        match bare.rsplit_once(',') {
+            Some((host, port)) => {
+                t.host = Some(host.to_string());
+                t.port = Some(port.to_string());
+            }
+            None => t.host = Some(bare.to_string()),
+        }
+    } else {
+        t.notes.push("no server given: the default instance on this machine".into());
+    }
+    t
+}
+
+fn cassandra(cmd: &Command, env: &Env) -> SqlTarget {
+    let operands: Vec<&str> = cmd.operands.iter().map(|o| o.text.as_str()).collect();
+    let mut t = SqlTarget {
+        host: operands.first().map(|s| s.to_string()).or_else(|| env.text("CQLSH_HOST")),
+        port: operands.get(1).map(|s| s.to_string()).or_else(|| env.text("CQLSH_PORT")),
+        database: last(cmd, "keyspace"),
+        user: last(cmd, "username"),
+        ..SqlTarget::default()
+    };
+    if t.host.is_none() {
+        t.notes.push("no host given: ~/.cassandra/cqlshrc or 127.0.0.1:9042".into());
     }
     t
 }
@@ -483,6 +631,67 @@ mod tests {
         let t = target(Run::new("redis-cli", &["GET", "x"]));
         assert_eq!(t.host, None);
         assert!(t.notes[0].contains("6379"));
+    }
+
+    #[test]
+    fn new_clients_targets() {
+        let t = target(Run::new("pgcli", &["-h", "db.prod", "-u", "app", "shop", "-c", "x"]));
+        assert_eq!(
+            (t.client.as_str(), t.host.as_deref(), t.user.as_deref(), t.database.as_deref()),
+            ("pgcli", Some("db.prod"), Some("app"), Some("shop"))
+        );
+        let t = target(Run::new("pgcli", &["postgres://bob@pg.prod:5433/orders", "-c", "x"]));
+        assert_eq!(
+            (t.host.as_deref(), t.port.as_deref(), t.database.as_deref()),
+            (Some("pg.prod"), Some("5433"), Some("orders"))
+        );
+        let t = target(Run::new("mycli", &["mysql://root:pw@my.prod:3307/shop", "-e", "x"]));
+        assert_eq!(
+            (t.host.as_deref(), t.port.as_deref(), t.user.as_deref(), t.database.as_deref()),
+            (Some("my.prod"), Some("3307"), Some("root"), Some("shop"))
+        );
+        assert!(!format!("{t:?}").contains("pw"));
+        let t = target(Run::new("litecli", &["-D", "data/app.db", "-e", "x"]));
+        assert_eq!(t.database.as_deref(), Some("/work/data/app.db"));
+        let t = target(Run::new("duckdb", &["-c", "x", "lake.duckdb"]));
+        assert_eq!(t.database.as_deref(), Some("/work/lake.duckdb"));
+        let t = target(Run::new("usql", &["my://root@db.prod:3306/shop", "-c", "x"]));
+        assert_eq!(
+            (t.host.as_deref(), t.port.as_deref(), t.database.as_deref()),
+            (Some("db.prod"), Some("3306"), Some("shop"))
+        );
+        let t = target(Run::new("usql", &["sq:app.db", "-c", "x"]));
+        assert_eq!(t.database.as_deref(), Some("/work/app.db"));
+        let t = target(Run::new("cockroach", &["sql", "--url", "postgresql://root@crdb.prod:26257/app", "-e", "x"]));
+        assert_eq!(
+            (t.host.as_deref(), t.port.as_deref(), t.database.as_deref()),
+            (Some("crdb.prod"), Some("26257"), Some("app"))
+        );
+        let t = target(Run::new("cockroach", &["sql", "--host=crdb:26000", "-d", "bank", "-e", "x"]));
+        assert_eq!(
+            (t.host.as_deref(), t.port.as_deref(), t.database.as_deref()),
+            (Some("crdb"), Some("26000"), Some("bank"))
+        );
+        let t = target(Run::new("cockroach-sql", &["-e", "x"]).env("COCKROACH_URL", "postgresql://u@c.prod/db"));
+        assert_eq!(t.host.as_deref(), Some("c.prod"));
+        let t = target(Run::new("clickhouse-client", &["--host", "ch.prod", "-d", "logs", "-q", "x"]));
+        assert_eq!((t.host.as_deref(), t.database.as_deref()), (Some("ch.prod"), Some("logs")));
+        let t = target(Run::new("clickhouse", &["client", "clickhouse://u@ch2.prod:9440/db", "-q", "x"]));
+        assert_eq!((t.host.as_deref(), t.port.as_deref()), (Some("ch2.prod"), Some("9440")));
+        let t = target(Run::new("clickhouse-local", &["--path", "/data/ch", "-q", "x"]));
+        assert!(t.notes[0].contains("/data/ch"));
+        let t = target(Run::new("sqlcmd", &["-S", "tcp:sql.prod,1433", "-d", "shop", "-U", "sa", "-Q", "x"]));
+        assert_eq!(
+            (t.host.as_deref(), t.port.as_deref(), t.database.as_deref(), t.user.as_deref()),
+            (Some("sql.prod"), Some("1433"), Some("shop"), Some("sa"))
+        );
+        let t = target(Run::new("sqlcmd", &["-Q", "x"]).env("SQLCMDSERVER", "sql2.prod"));
+        assert_eq!(t.host.as_deref(), Some("sql2.prod"));
+        let t = target(Run::new("cqlsh", &["cass.prod", "9142", "-k", "shop", "-e", "x"]));
+        assert_eq!(
+            (t.host.as_deref(), t.port.as_deref(), t.database.as_deref()),
+            (Some("cass.prod"), Some("9142"), Some("shop"))
+        );
     }
 
     #[test]
