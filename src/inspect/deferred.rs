@@ -11,10 +11,10 @@
 //! guard cannot read needs a person. The pack names the reader (`runs: { via: … }`).
 
 use super::payload::Payload;
-use super::unwrap::{self, UNKNOWN};
+use super::unwrap::{self, UNKNOWN, unjudged};
 use super::{Ctx, inspect_argv};
 use crate::invocation::program_name;
-use crate::operation::{Command, Operation, Unjudged};
+use crate::operation::{Command, Operation};
 use crate::rules::RuleSet;
 use std::ffi::OsStr;
 
@@ -236,10 +236,6 @@ fn run_argv(rules: &mut RuleSet, argv: &[&str], ctx: &Ctx, depth: usize) -> Vec<
     let Some((first, args)) = argv.split_first() else { return Vec::new() };
     let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
     inspect_argv(rules, &program_name(OsStr::new(first)), &args, ctx, depth + 1)
-}
-
-fn unjudged(destination: &str, reason: &str) -> Operation {
-    Operation::Unjudged(Unjudged { destination: destination.to_string(), reason: reason.to_string() })
 }
 
 #[cfg(test)]

@@ -34,6 +34,7 @@ pub mod http;
 pub mod identity;
 pub mod image;
 pub mod payload;
+pub mod prompt;
 pub mod protect;
 pub mod renames;
 pub mod shell;
@@ -133,6 +134,7 @@ fn payload_operations(rules: &RuleSet, cmd: &Command, ctx: &Ctx) -> Vec<Operatio
             Err(reason) => vec![Operation::Unjudged(Unjudged { destination: cmd.program.clone(), reason })],
         },
         i if sql::INSPECTORS.contains(&i) => sql::inspect(inspector, cmd, ctx),
+        "prompt" => prompt::answered_by_input(cmd, ctx).into_iter().collect(),
         other => match (other.strip_prefix("graphql:"), other.strip_prefix("gh-api:")) {
             (Some(service), _) => api::from_cli_graphql(service, cmd, ctx),
             (None, Some(service)) => gh_api::inspect(service, cmd, ctx),

@@ -135,6 +135,10 @@ pub fn read_file(path: &Path) -> Payload {
         Err(e) => return Payload::Unreadable(format!("{shown}: {e}")),
     };
     let ft = meta.file_type();
+    // the null device always reads as empty (`< /dev/null` sends nothing)
+    if ft.is_char_device() && std::fs::canonicalize(path).is_ok_and(|p| p == Path::new("/dev/null")) {
+        return Payload::Bytes(Vec::new());
+    }
     if ft.is_fifo() || ft.is_socket() || ft.is_block_device() || ft.is_char_device() {
         return Payload::Unreadable(format!("{shown} is a FIFO, socket or device, not a file"));
     }

@@ -332,7 +332,7 @@ pub fn unknown_value(cmd: &Command) -> Option<Operation> {
     ))
 }
 
-fn unjudged(destination: &str, reason: &str) -> Operation {
+pub(crate) fn unjudged(destination: &str, reason: &str) -> Operation {
     Operation::Unjudged(Unjudged { destination: destination.to_string(), reason: reason.to_string() })
 }
 
@@ -506,6 +506,15 @@ mod tests {
         assert_eq!(rule("parallel --dry-run rm -rf ::: /srv"), "allow");
         assert_eq!(rule("parallel gzip ::: a.log b.log"), "allow");
         assert_eq!(rule("parallel wc -l"), "allow");
+    }
+
+    #[test]
+    fn a_prompt_answered_by_piped_input_is_not_a_persons_yes() {
+        assert_eq!(rule("sh -c 'echo yes | terraform apply'"), "guard.payload-unjudged");
+        assert_eq!(rule("bash -c 'terraform apply <<< yes'"), "guard.payload-unjudged");
+        assert_eq!(rule("sh -c 'yes | tofu apply -target=x'"), "guard.payload-unjudged");
+        assert_eq!(rule("sh -c 'echo yes | terraform apply tfplan'"), "allow");
+        assert_eq!(rule("sh -c 'echo yes | terraform apply -input=false'"), "allow");
     }
 
     #[test]

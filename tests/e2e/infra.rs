@@ -180,6 +180,42 @@ fn terraform_destroy_stops_and_plan_runs() {
 }
 
 #[test]
+fn terraform_apply_whose_prompt_is_answered_by_piped_input_stops() {
+    use std::io::Write;
+    let s = Sandbox::new();
+    s.shim("terraform").stub("terraform", 0);
+    let with_input = |args: &[&str], input: &[u8]| {
+        let mut child = s
+            .command("terraform")
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(input).unwrap();
+        child.wait_with_output().unwrap()
+    };
+    // `echo yes | terraform apply`: the agent would confirm for itself
+    let out = with_input(&["apply"], b"yes\n");
+    assert_eq!(code(&out), 75, "{}", stderr(&out));
+    assert_eq!(artifact(&out)["rule"], "guard.payload-unjudged");
+    assert!(artifact(&out)["reason"].as_str().unwrap().contains("confirmation prompt"), "{}", stderr(&out));
+    assert!(s.ran().is_empty());
+    // no answer on stdin, a plan file, or -input=false: nothing answers a prompt
+    for (args, input) in [
+        (&["apply"][..], &b""[..]),
+        (&["apply", "-target=aws_instance.web"], b"\n"),
+        (&["apply", "tfplan"], b"yes\n"),
+        (&["apply", "-input=false"], b"yes\n"),
+    ] {
+        let out = with_input(args, input);
+        assert_eq!(code(&out), 0, "terraform {args:?}: {}", stderr(&out));
+    }
+    assert_eq!(s.ran().len(), 4);
+}
+
+#[test]
 fn pulumi_destroy_stops_and_preview_runs() {
     let s = Sandbox::new();
     s.shim("pulumi").stub("pulumi", 0);
