@@ -482,6 +482,9 @@ mod tests {
         assert_eq!(rule("bunx @railway/cli rm -y"), "railway-api.project-delete");
         assert_eq!(rule("pnpm dlx @railway/cli variables rm KEY"), "railway-api.variable-delete");
         assert_eq!(rule("npx @railway/cli status"), "allow");
+        assert_eq!(rule("pipx run awscli s3 rb s3://bucket --force"), "aws.s3.rb-force");
+        assert_eq!(rule("uvx awscli s3 ls"), "allow");
+        assert_eq!(rule("npx netlify-cli sites:delete 1"), "paas.netlify-site-delete");
         // an npm option guard does not know could take the package's place
         assert_eq!(rule("npx --frobnicate x @railway/cli down"), "wrappers.unknown-option");
     }
