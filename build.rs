@@ -338,8 +338,11 @@ lit_struct!(Runs {
     image,
     entrypoint_option,
     code,
-    via
+    via,
+    select,
+    hosts_option
 });
+lit_struct!(Select { option, operand, default, shell, script, raw_option });
 lit_struct!(Code {
     language,
     options,

@@ -235,8 +235,18 @@ fn mark_remote(t: &mut Target, later: &[Operation]) {
     else {
         return;
     };
-    let Some(dest) = wrapper.operands.first() else { return };
-    let host = dest.text.rsplit('@').next().unwrap_or(&dest.text).to_string();
+    let without_user = |h: &str| h.rsplit('@').next().unwrap_or(h).to_string();
+    let host = match wrapper.runs.as_ref().and_then(|r| r.hosts_option.as_deref()) {
+        // `pdsh -w web1,web2`: every host named
+        Some(opt) => match wrapper.option_values(opt) {
+            hosts if hosts.is_empty() => return,
+            hosts => hosts.iter().map(|h| without_user(h)).collect::<Vec<_>>().join(","),
+        },
+        None => match wrapper.operands.first() {
+            Some(dest) => without_user(&dest.text),
+            None => return,
+        },
+    };
     t.notes.push(format!("runs on {host} through {}", wrapper.program));
     t.summary = match t.summary.strip_suffix(" (this machine)") {
         // a power command: the remote machine is the one that goes down

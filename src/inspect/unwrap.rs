@@ -55,6 +55,33 @@ pub fn inner(rules: &mut RuleSet, cmd: &Command, runs: &Runs, ctx: &Ctx, depth: 
         return super::deferred::inspect(rules, cmd, via, ctx, depth);
     }
     let here = || format!("{} {}", cmd.program, cmd.path_string()).trim_end().to_string();
+    if let Some(select) = &runs.select {
+        if let (Some(opt), Some(at)) = (select.raw_option.as_deref(), select.operand)
+            && cmd.option_in_effect(opt)
+        {
+            let words = operands.get(at..).unwrap_or_default();
+            return if words.is_empty() { Vec::new() } else { shell_string(rules, &words.join(" "), ctx, depth) };
+        }
+        let chosen = match (select.option.as_deref(), select.operand) {
+            (Some(opt), _) => cmd
+                .option_values(opt)
+                .last()
+                .map(|v| v.to_string())
+                .or_else(|| select.default.as_deref().map(Into::into)),
+            (None, Some(at)) => operands.get(at).map(|v| v.to_string()),
+            (None, None) => None,
+        };
+        let Some(chosen) = chosen else { return Vec::new() };
+        if chosen.starts_with(UNKNOWN) {
+            return vec![unjudged(&here(), &format!("what `{}` runs is only known when it runs", shown(&chosen)))];
+        }
+        if select.script.as_deref().is_some_and(|re| selects(re, &chosen)) {
+            return selected_script(rules, cmd, runs, &operands, ctx, depth);
+        }
+        if !selects(&select.shell, &chosen) {
+            return Vec::new();
+        }
+    }
     if let Some(opt) = runs.shell_option.as_deref()
         && cmd.option_in_effect(opt)
     {
@@ -115,6 +142,45 @@ pub fn inner(rules: &mut RuleSet, cmd: &Command, runs: &Runs, ctx: &Ctx, depth: 
         };
     }
     Vec::new()
+}
+
+/// Whether a `runs.select` pattern chooses `word`; a pattern that cannot be used
+/// (packs are validated when built or loaded) chooses every word, so it fails closed.
+fn selects(pattern: &str, word: &str) -> bool {
+    regex_lite::Regex::new(pattern).map_or(true, |re| re.is_match(word))
+}
+
+/// A selected command that runs a local script on the hosts (`ansible -m script -a
+/// 'cleanup.sh --all'`): the first word of the shell string, without the module's
+/// `key=value` settings, names the file, judged like `bash cleanup.sh`.
+fn selected_script(
+    rules: &mut RuleSet,
+    cmd: &Command,
+    runs: &Runs,
+    operands: &[&str],
+    ctx: &Ctx,
+    depth: usize,
+) -> Vec<Operation> {
+    let text = match (runs.shell_option.as_deref(), runs.shell_words_at) {
+        (Some(opt), _) if runs.shell_in_value => cmd.option_values(opt).last().map(|v| v.to_string()),
+        (_, Some(at)) => operands.get(at..).filter(|w| !w.is_empty()).map(|w| w.join(" ")),
+        _ => operands.first().map(|v| v.to_string()),
+    };
+    let Some(text) = text else { return Vec::new() };
+    let words = shell_words::split(&text).unwrap_or_default();
+    const SETTINGS: &[&str] = &["chdir", "creates", "removes", "executable", "decrypt"];
+    let file = words
+        .iter()
+        .map(|w| w.strip_prefix("cmd=").unwrap_or(w))
+        .find(|w| !w.split_once('=').is_some_and(|(k, _)| SETTINGS.contains(&k)));
+    let place = cmd.program.clone();
+    match file {
+        Some(file) if !file.starts_with(UNKNOWN) && !file.starts_with('{') => match ctx.sources.file(&cmd.dir, file) {
+            Payload::Bytes(b) => shell_string(rules, &String::from_utf8_lossy(&b), ctx, depth),
+            Payload::Unreadable(reason) => vec![unjudged(&place, &format!("the script {file}: {reason}"))],
+        },
+        _ => vec![unjudged(&place, &format!("the script in `{}` cannot be read", shown(&text)))],
+    }
 }
 
 /// `ssh host` with no command starts the remote login shell, which reads its

@@ -230,7 +230,10 @@ fn unknown_stops(rules: &RuleSet, cmd: &Command) -> Vec<Stop> {
             // a wrapper's unknown option may take the next word as its value, so the
             // command it runs cannot be told apart from that value
             Unknown::Option { token, policy: UnknownPolicy::Confirm, .. }
-                if cmd.runs.as_ref().is_some_and(|r| r.argv_at.is_some() || r.shell_words_at.is_some()) =>
+                if cmd
+                    .runs
+                    .as_ref()
+                    .is_some_and(|r| r.argv_at.is_some() || r.shell_words_at.is_some() || r.select.is_some()) =>
             {
                 (
                     "unknown-option",

@@ -331,6 +331,41 @@ pub struct Runs {
     /// (screen's command line and `-X` commands). See `inspect::deferred`.
     #[serde(default)]
     pub via: Option<Text>,
+    /// Only some commands of the program run a command, chosen by one word (`ansible
+    /// -m shell`, `salt '*' cmd.run`): see [`Select`]. Others run nothing judged here.
+    #[serde(default)]
+    pub select: Option<Select>,
+    /// With `remote`: the hosts are this option's values (`pdsh -w`), not the first
+    /// operand.
+    #[serde(default)]
+    pub hosts_option: Option<Text>,
+}
+
+/// The word that chooses whether a program runs a command (`ansible -m MODULE`, salt's
+/// FUNCTION operand), and which choices run one.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Select {
+    /// The chooser is this option's last value (`module-name`)…
+    #[serde(default)]
+    pub option: Option<Text>,
+    /// …else the operand at this position (salt's FUNCTION after TARGET: 1).
+    #[serde(default)]
+    pub operand: Option<usize>,
+    /// The chooser when the option is not given (ansible's default module `command`).
+    #[serde(default)]
+    pub default: Option<Text>,
+    /// A pattern over the chooser: these run the command the rest of `runs:` finds.
+    pub shell: Text,
+    /// A pattern over the chooser: these run a local script file, the first word of
+    /// the shell string (`ansible -m script -a 'cleanup.sh --all'`), read and judged
+    /// like `bash cleanup.sh`.
+    #[serde(default)]
+    pub script: Option<Text>,
+    /// With this option in effect there is no chooser: the words from its position on
+    /// are the shell string (`salt-ssh '*' -r 'uptime'`).
+    #[serde(default)]
+    pub raw_option: Option<Text>,
 }
 
 /// Where an interpreter (`python`, `node`, `awk`…) finds the code it runs. Inline

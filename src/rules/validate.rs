@@ -102,6 +102,16 @@ fn check_node(
             push(place, "bad-pattern", format!("`open.safe`: {e}"));
         }
     }
+    if let Some(select) = node.runs.as_ref().and_then(|r| r.select.as_ref()) {
+        for re in std::iter::once(&select.shell).chain(select.script.as_ref()) {
+            if let Err(e) = check_pattern(re) {
+                push(place, "bad-pattern", format!("`runs.select`: {e}"));
+            }
+        }
+        if select.option.is_none() == select.operand.is_none() {
+            push(place, "grammar", "`runs.select` names either an `option` or an `operand`".into());
+        }
+    }
     if node.file_refs.iter().any(|p| p.is_empty() || p.starts_with('-')) {
         push(place, "grammar", "`file_refs` prefixes must be non-empty and not start with `-`".into());
     }
@@ -531,6 +541,36 @@ rules:
             "f: programs.demo bad: `open.safe`: invalid pattern `(`",
             "f: demo.deep: `command: ec2 a b` names no command",
             "f: demo.deep: `command: ec2 B` names no command",
+        ];
+        assert_eq!(problems.len(), expect.len(), "{problems:#?}");
+        for e in expect {
+            assert!(problems.iter().any(|p| p.starts_with(e)), "missing {e:?} in {problems:#?}");
+        }
+    }
+
+    #[test]
+    fn runs_select_needs_one_chooser_and_usable_patterns() {
+        let p = pack(
+            r#"
+schema: 1
+pack: demo
+summary: demo
+programs:
+  demo:
+    class: safe
+    runs: { shell_words_at: 1, select: { operand: 0, shell: "(" } }
+    subcommands:
+      both: { runs: { shell_words_at: 1, select: { operand: 0, option: m, shell: "^x$" } } }
+      none: { runs: { shell_words_at: 1, select: { shell: "^x$", script: "[" } } }
+      good: { runs: { shell_words_at: 1, select: { option: m, default: command, shell: "^(command|shell)$" } } }
+"#,
+        );
+        let problems: Vec<String> = validate_pack("f", &p, &BTreeSet::new()).iter().map(|p| p.to_string()).collect();
+        let expect = [
+            "f: programs.demo: `runs.select`: invalid pattern `(`",
+            "f: programs.demo both: `runs.select` names either an `option` or an `operand`",
+            "f: programs.demo none: `runs.select` names either an `option` or an `operand`",
+            "f: programs.demo none: `runs.select`: invalid pattern `[`",
         ];
         assert_eq!(problems.len(), expect.len(), "{problems:#?}");
         for e in expect {
