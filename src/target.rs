@@ -588,6 +588,24 @@ mod tests {
     }
 
     #[test]
+    fn commands_run_on_many_hosts_name_the_hosts() {
+        let t = stopped_target("pdsh -w node[1-4] -w db1 'rm -rf /srv'");
+        assert_eq!(t.host.as_deref(), Some("node[1-4],db1"));
+        assert_eq!(t.summary, "/srv on node[1-4],db1 (through pdsh)");
+        let t = stopped_target("pssh -H root@web1 -H web2 'rm -rf /srv'");
+        assert_eq!(t.host.as_deref(), Some("web1,web2"));
+        let t = stopped_target("clush -w n[1-3] rm -rf /data");
+        assert_eq!(t.host.as_deref(), Some("n[1-3]"));
+        let t = stopped_target("ansible web -m shell -a 'rm -rf /srv'");
+        assert_eq!(t.summary, "/srv on web (through ansible)");
+        let t = stopped_target("salt 'db*' cmd.run 'rm -rf /srv'");
+        assert_eq!(t.host.as_deref(), Some("db*"));
+        // hosts from a file or the environment are not named
+        let t = stopped_target("pssh -h hosts.txt 'rm -rf /srv'");
+        assert_eq!(t.host, None);
+    }
+
+    #[test]
     fn disks_and_storage_name_what_they_reach() {
         let t = stopped_target("zfs destroy -r tank/data");
         assert_eq!((t.summary.as_str(), t.resources.clone()), ("zfs destroy tank/data", vec!["tank/data".to_string()]));

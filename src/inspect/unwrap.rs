@@ -689,6 +689,100 @@ mod tests {
     }
 
     #[test]
+    fn commands_run_on_many_hosts_are_judged_like_ssh() {
+        let cases = [
+            // Ansible ad-hoc: `command` (the default), `shell` and `raw` run ARGS
+            ("ansible web -m shell -a 'rm -rf /srv'", "filesystem.rm.recursive"),
+            ("ansible web -a 'git push --force'", "git.push.force"),
+            ("ansible all -m ansible.builtin.shell -a 'cd /srv && git reset --hard'", "git.reset.discard"),
+            ("ansible db --module-name=raw --args='psql -c \"DROP TABLE users\"'", "sql.statement.drop"),
+            (
+                "ansible -i inv.ini web -b -m ansible.legacy.command -a 'kubectl delete ns prod'",
+                "kubernetes.delete-namespace",
+            ),
+            ("ansible web -mshell -a 'rm -rf /srv' -f 20", "filesystem.rm.recursive"),
+            // a local script copied to the hosts: read and judged, here unreadable
+            ("ansible web -m script -a 'cleanup.sh --all'", "guard.payload-unjudged"),
+            // other modules run nothing judged as a command
+            ("ansible web -m debug -a 'msg=\"rm -rf /srv\"'", "allow"),
+            ("ansible web -m copy -a 'src=app.conf dest=/etc/app.conf'", "allow"),
+            ("ansible web -m shell -a 'systemctl restart app'", "allow"),
+            ("ansible web -m command -a 'removes=/run/app.pid /usr/bin/app-stop'", "allow"),
+            ("ansible all -m ping", "allow"),
+            // check mode runs no command
+            ("ansible web -m shell -a 'rm -rf /srv' --check", "allow"),
+            // SaltStack: the cmd.run family runs its arguments as a shell string
+            ("salt '*' cmd.run 'rm -rf /srv'", "filesystem.rm.recursive"),
+            ("salt -G 'os:Ubuntu' cmd.shell 'kubectl delete ns prod'", "kubernetes.delete-namespace"),
+            ("salt -L web1,web2 --batch-size 1 cmd.run_all 'git push -f' cwd=/srv/app", "git.push.force"),
+            ("salt '*' cmd.run,test.ping 'rm -rf /srv',", "filesystem.rm.recursive"),
+            ("salt-ssh web1 cmd.run 'rm -rf /srv'", "filesystem.rm.recursive"),
+            ("salt-ssh web1 -r 'rm -rf /srv'", "filesystem.rm.recursive"),
+            ("salt-call --local cmd.run 'git push -f'", "git.push.force"),
+            ("salt '*' cmd.run 'ls -la'", "allow"),
+            ("salt '*' pkg.install rm", "allow"),
+            ("salt-ssh web1 --raw-shell uptime", "allow"),
+            ("salt '*' cmd.run --doc", "allow"),
+            // pdsh, pssh, clush: the words after the options are the remote command
+            ("pdsh -w node[1-4] 'git push -f'", "git.push.force"),
+            ("pdsh -w node1 -l root rm -rf /srv", "filesystem.rm.recursive"),
+            ("pssh -h hosts.txt -i 'rm -rf /srv'", "filesystem.rm.recursive"),
+            ("parallel-ssh -H web1 -H web2 -- git push --force", "git.push.force"),
+            ("clush -w n[1-3] -b rm -rf /data", "filesystem.rm.recursive"),
+            ("clush -g compute -x n2 'sh -c \"rm -rf /scratch\"'", "filesystem.rm.recursive"),
+            ("pdsh -w node[1-4] uptime", "allow"),
+            ("pssh -h hosts.txt -i -- df -h", "allow"),
+            ("clush -w n[1-3] --copy /etc/hosts --dest /etc", "allow"),
+            ("clush -a", "allow"),
+            // an unknown option could take the command's place
+            ("pdsh --frobnicate 4 rm -rf /srv", "remote.unknown-option"),
+            ("ansible web --frobnicate x -a ls", "remote.unknown-option"),
+            ("salt --frobnicate '*' test.ping", "remote.unknown-option"),
+        ];
+        for (line, want) in cases {
+            assert_eq!(rule(line), want, "{line}");
+        }
+    }
+
+    #[test]
+    fn a_script_ansible_copies_to_the_hosts_is_read_and_judged() {
+        use crate::inspect::payload::{FixedSources, Payload};
+        use crate::inspect::{Ctx, inspect};
+        use crate::invocation::Invocation;
+        use crate::rules::RuleSet;
+        use crate::rules::decide::decide;
+        use crate::rules::matcher::NoFiles;
+        use crate::target::Env;
+        let judge = |line: &str| {
+            let words = crate::rules::validate::shell_split(line).unwrap();
+            let inv = Invocation::new(words.into_iter().map(Into::into).collect());
+            let mut rules = RuleSet::for_program(&inv.program);
+            let sources = FixedSources {
+                files: vec![
+                    ("cleanup.sh".into(), Payload::Bytes(b"echo hi\nrm -rf /var/lib/app\n".to_vec())),
+                    ("ok.sh".into(), Payload::Bytes(b"uptime\ndf -h\n".to_vec())),
+                ],
+                stdin: None,
+            };
+            let env = Env::fixed(Default::default());
+            let ctx = Ctx { cwd: std::path::Path::new("/w"), real_binary: None, sources: &sources, env: &env };
+            let ops = inspect(&mut rules, &inv, &ctx);
+            match decide(&rules, &ops, &NoFiles).unwrap() {
+                Decision::Allow { .. } => "allow".to_string(),
+                Decision::Stop(s) => s.rule,
+            }
+        };
+        assert_eq!(judge("ansible web -m script -a 'cleanup.sh --all'"), "filesystem.rm.recursive");
+        assert_eq!(
+            judge("ansible web -m ansible.builtin.script -a 'chdir=/tmp cleanup.sh'"),
+            "filesystem.rm.recursive"
+        );
+        assert_eq!(judge("ansible web -m script -a 'cmd=cleanup.sh'"), "filesystem.rm.recursive");
+        assert_eq!(judge("ansible web -m script -a 'creates=/x ok.sh'"), "allow");
+        assert_eq!(judge("ansible web -m script -a '{\"cmd\": \"ok.sh\"}'"), "guard.payload-unjudged");
+    }
+
+    #[test]
     fn headers_with_known_harmless_names_are_inert() {
         assert!(super::header_is_inert("Authorization: Bearer \u{e000}$TOKEN"));
         assert!(super::header_is_inert("\u{e000}\"Authorization: Bearer $TOKEN\""));
