@@ -342,7 +342,7 @@ lit_struct!(Runs {
     select,
     hosts_option
 });
-lit_struct!(Select { option, operand, default, shell, script, raw_option });
+lit_struct!(Select { option, operand, default, shell, script, raw_option, keyword });
 lit_struct!(Code {
     language,
     options,

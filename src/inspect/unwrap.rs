@@ -81,6 +81,13 @@ pub fn inner(rules: &mut RuleSet, cmd: &Command, runs: &Runs, ctx: &Ctx, depth: 
         if !selects(&select.shell, &chosen) {
             return Vec::new();
         }
+        if let (Some(name), Some(at)) = (select.keyword.as_deref(), runs.shell_words_at) {
+            let prefix = format!("{name}=");
+            let words = operands.get(at..).unwrap_or_default();
+            if let Some(text) = words.iter().rev().find_map(|w| w.strip_prefix(prefix.as_str())) {
+                return shell_string(rules, text, ctx, depth);
+            }
+        }
     }
     if let Some(opt) = runs.shell_option.as_deref()
         && cmd.option_in_effect(opt)
@@ -716,6 +723,9 @@ mod tests {
             ("salt -G 'os:Ubuntu' cmd.shell 'kubectl delete ns prod'", "kubernetes.delete-namespace"),
             ("salt -L web1,web2 --batch-size 1 cmd.run_all 'git push -f' cwd=/srv/app", "git.push.force"),
             ("salt '*' cmd.run,test.ping 'rm -rf /srv',", "filesystem.rm.recursive"),
+            ("salt '*' cmd.run cwd=/srv cmd='git push -f' runas=deploy", "git.push.force"),
+            ("salt-call cmd.shell cmd='rm -rf /srv'", "filesystem.rm.recursive"),
+            ("salt '*' cmd.run cmd=uptime", "allow"),
             ("salt-ssh web1 cmd.run 'rm -rf /srv'", "filesystem.rm.recursive"),
             ("salt-ssh web1 -r 'rm -rf /srv'", "filesystem.rm.recursive"),
             ("salt-call --local cmd.run 'git push -f'", "git.push.force"),

@@ -366,6 +366,10 @@ pub struct Select {
     /// are the shell string (`salt-ssh '*' -r 'uptime'`).
     #[serde(default)]
     pub raw_option: Option<Text>,
+    /// A `NAME=value` word with this name among the shell words is the command in
+    /// keyword form (`salt '*' cmd.run cmd='rm -rf /srv'`): its value is judged.
+    #[serde(default)]
+    pub keyword: Option<Text>,
 }
 
 /// Where an interpreter (`python`, `node`, `awk`…) finds the code it runs. Inline
