@@ -191,7 +191,7 @@ fn command(cmd: &Command, pack: &str, env: &Env) -> Target {
         ("kubernetes", _) => kube(cmd, env),
         ("machine", _) => machine(cmd),
         ("disks" | "storage", _) => named_operands(cmd),
-        ("messaging", _) => broker(cmd, env),
+        ("messaging" | "datastores", _) => broker(cmd, env),
         _ => Target {
             summary: format!("{} {}", cmd.program, cmd.path_string()).trim_end().to_string(),
             ..Target::default()
@@ -221,6 +221,8 @@ fn broker(cmd: &Command, env: &Env) -> Target {
     let from_flags = ["bootstrap-server", "bootstrap-servers", "bootstrap-controller", "zookeeper"]
         .into_iter()
         .chain(["brokers", "server", "node", "host", "base-uri"])
+        // couchbase-cli -c (nats has a placement `--cluster` of its own)
+        .chain(if cmd.program == "couchbase-cli" { &["cluster"][..] } else { &[] }.iter().copied())
         .find_map(|o| cmd.option_values(o).last().map(|v| (*v).to_string()))
         .or_else(|| {
             cmd.option_values("config-opt").iter().rev().find_map(|kv| kv.strip_prefix("brokers=").map(str::to_string))
@@ -661,6 +663,8 @@ mod tests {
         assert_eq!(t.host.as_deref(), Some("nats.prod"));
         let t = stopped_target("influx bucket delete -n metrics --host https://influx.prod:8086");
         assert_eq!(t.host.as_deref(), Some("influx.prod"));
+        let t = stopped_target("couchbase-cli bucket-delete -c couchbase://cb1.prod -u a -p pw --bucket orders");
+        assert_eq!(t.summary, "PRODUCTION: couchbase-cli bucket-delete bucket orders on couchbase://cb1.prod");
         let t = stopped_target("nats kv del config");
         assert_eq!(
             (t.summary.as_str(), t.host, t.notes.len()),
