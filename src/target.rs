@@ -191,6 +191,7 @@ fn command(cmd: &Command, pack: &str, env: &Env) -> Target {
         ("kubernetes", _) => kube(cmd, env),
         ("machine", _) => machine(cmd),
         ("disks" | "storage", _) => named_operands(cmd),
+        ("messaging" | "datastores", _) => broker(cmd, env),
         _ => Target {
             summary: format!("{} {}", cmd.program, cmd.path_string()).trim_end().to_string(),
             ..Target::default()
@@ -210,6 +211,57 @@ fn named_operands(cmd: &Command) -> Target {
         n => format!("{what} {} and {} more", named[..4].join(" "), n - 4),
     };
     Target { summary, resources: named, ..Target::default() }
+}
+
+/// Message brokers and time-series servers: the broker, node or server the command
+/// reaches, from its flags (`--bootstrap-server`, rpk's `-X brokers=`, `--server`,
+/// `--node`, `--host`, `--base-uri`), else the environment variable the tool reads, and
+/// the topics, groups, queues or buckets it names.
+fn broker(cmd: &Command, env: &Env) -> Target {
+    let from_flags = ["bootstrap-server", "bootstrap-servers", "bootstrap-controller", "zookeeper"]
+        .into_iter()
+        .chain(["brokers", "server", "node", "host", "base-uri"])
+        // couchbase-cli -c (nats has a placement `--cluster` of its own)
+        .chain(if cmd.program == "couchbase-cli" { &["cluster"][..] } else { &[] }.iter().copied())
+        .find_map(|o| cmd.option_values(o).last().map(|v| (*v).to_string()))
+        .or_else(|| {
+            cmd.option_values("config-opt").iter().rev().find_map(|kv| kv.strip_prefix("brokers=").map(str::to_string))
+        });
+    let env_vars: &[&str] = match cmd.program.as_str() {
+        "rpk" => &["RPK_BROKERS", "REDPANDA_BROKERS"],
+        "nats" => &["NATS_URL"],
+        "influx" => &["INFLUX_HOST"],
+        "rabbitmqctl" | "rabbitmq-queues" => &["RABBITMQ_NODENAME"],
+        _ => &[],
+    };
+    let mut notes = Vec::new();
+    let server = from_flags.or_else(|| env_vars.iter().find_map(|k| env.text(k)));
+    let server = server.map(|s| s.split(',').next().unwrap_or(&s).trim().to_string()).filter(|s| !s.is_empty());
+    let host = server.as_deref().and_then(|s| match s.split_once('@') {
+        // an Erlang node name: `rabbit@mq1`
+        Some((_, h)) if !s.contains("://") => Some(h.to_ascii_lowercase()),
+        _ => url_host(s).or_else(|| Some(s.to_ascii_lowercase())),
+    });
+    if server.is_none() {
+        notes.push(format!(
+            "no broker or server is named; {} uses the one its configuration or context names",
+            cmd.program
+        ));
+    }
+    let mut what = vec![cmd.program.clone()];
+    what.extend(cmd.path.iter().cloned());
+    let mut resources: Vec<String> = ["topic", "group", "entity-name", "application-id", "bucket", "name"]
+        .into_iter()
+        .flat_map(|o| cmd.option_values(o).into_iter().map(move |v| format!("{o} {v}")))
+        .collect();
+    resources.extend(cmd.operands.iter().take(4).map(|o| o.text.clone()));
+    let summary = format!(
+        "{}{} on {}",
+        what.join(" "),
+        if resources.is_empty() { String::new() } else { format!(" {}", resources.join(", ")) },
+        server.as_deref().unwrap_or("the configured server")
+    );
+    Target { summary, host, resources, notes, ..Target::default() }
 }
 
 /// The machine a power command takes down: `systemctl -H host`, else this one.
@@ -619,6 +671,33 @@ mod tests {
         assert_eq!(t.resources.len(), 6);
         let t = stopped_target("mc admin user remove play bob");
         assert_eq!((t.summary.as_str(), t.resources.len()), ("mc admin user remove play bob", 0));
+    }
+
+    #[test]
+    fn brokers_are_named_from_flags() {
+        let t =
+            stopped_target("kafka-topics --bootstrap-server kafka-1.prod:9092,kafka-2:9092 --delete --topic orders");
+        // the host is what production patterns see
+        assert_eq!(t.summary, "PRODUCTION: kafka-topics topic orders on kafka-1.prod:9092");
+        assert_eq!((t.host.as_deref(), t.production), (Some("kafka-1.prod"), true));
+        let t = stopped_target("rpk topic delete orders -X brokers=rp-0:9092");
+        assert_eq!((t.summary.as_str(), t.host.as_deref()), ("rpk topic delete orders on rp-0:9092", Some("rp-0")));
+        let t = stopped_target("rabbitmqctl -n rabbit@mq1 delete_queue orders");
+        assert_eq!(
+            (t.summary.as_str(), t.host.as_deref()),
+            ("rabbitmqctl delete_queue orders on rabbit@mq1", Some("mq1"))
+        );
+        let t = stopped_target("nats stream rm ORDERS -f -s nats://nats.prod:4222");
+        assert_eq!(t.host.as_deref(), Some("nats.prod"));
+        let t = stopped_target("influx bucket delete -n metrics --host https://influx.prod:8086");
+        assert_eq!(t.host.as_deref(), Some("influx.prod"));
+        let t = stopped_target("couchbase-cli bucket-delete -c couchbase://cb1.prod -u a -p pw --bucket orders");
+        assert_eq!(t.summary, "PRODUCTION: couchbase-cli bucket-delete bucket orders on couchbase://cb1.prod");
+        let t = stopped_target("nats kv del config");
+        assert_eq!(
+            (t.summary.as_str(), t.host, t.notes.len()),
+            ("nats kv del config on the configured server", None, 1)
+        );
     }
 
     #[test]

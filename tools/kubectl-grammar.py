@@ -164,6 +164,23 @@ OC = {
     ],
 }
 
+# kubectl plugins guard knows (`kubectl argo rollouts …` runs `kubectl-argo-rollouts`,
+# whose own shim judges it again with the gitops pack), added after the root commands.
+# Other plugins are unknown subcommands and confirm.
+ROLLOUTS = ["abort", "completion", "create*", "dashboard", "get*", "help", "lint", "list*", "notifications*",
+            "pause", "promote", "restart", "retry*", "set*", "status", "terminate*", "undo", "version"]
+PLUGINS = [
+    '# kubectl plugins (see tools/kubectl-grammar.py PLUGINS): kubectl runs',
+    '# `kubectl-argo-rollouts`, which guard judges again by its own shim (gitops pack)',
+    '"argo":',
+    '  class: safe',
+    '  subcommands:',
+    '    "rollouts":',
+    '      class: safe',
+    '      subcommands:',
+    *[f'        "{c.rstrip("*")}": {{ class: safe{", unknown: allow" if c.endswith("*") else ""} }}' for c in ROLLOUTS],
+]
+
 
 def help_text(path):
     return subprocess.run(["kubectl", *path, "--help"], capture_output=True, text=True).stdout
@@ -253,4 +270,6 @@ print("    subcommands:")
 for s in root["subs"]:
     emit(s, 6)
 for line in OC[""]:
+    print(f"      {line}")
+for line in PLUGINS:
     print(f"      {line}")

@@ -42,7 +42,7 @@ pub fn at(b: &[u8], i: usize) -> u8 {
 
 /// Identifier characters: ASCII letters, digits, `_`, `$`, and every non-ASCII byte
 /// (so multi-byte UTF-8 characters stay inside one token and slices stay valid).
-pub fn is_ident_byte(c: u8) -> bool {
+pub const fn is_ident_byte(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'_' || c == b'$' || c >= 0x80
 }
 

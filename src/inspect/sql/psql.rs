@@ -230,7 +230,14 @@ impl<'c> Session<'c> {
     /// Judges the buffer as one statement and empties it.
     fn flush(&mut self, pass: &mut Pass, out: &mut Findings) {
         let rows = pass.buf.rows;
-        let buf = std::mem::replace(&mut pass.buf, Buffer { rows, ..Buffer::default() });
+        let mut buf = std::mem::replace(&mut pass.buf, Buffer { rows, ..Buffer::default() });
+        self.judge_buffer(&buf, pass, out);
+        // the next statement reuses the allocation (a script can hold many thousands)
+        buf.text.clear();
+        pass.buf.text = buf.text;
+    }
+
+    fn judge_buffer(&mut self, buf: &Buffer, pass: &mut Pass, out: &mut Findings) {
         if buf.text.trim().is_empty() || out.exhausted() || !out.count_statement() {
             return;
         }
@@ -396,13 +403,25 @@ impl<'c> Session<'c> {
 /// separator, parenthesis or newline, and not the start of a word. Digits count as
 /// plain (a word never starts with one; `word` takes them inside a word).
 fn is_plain(c: u8) -> bool {
-    c.is_ascii()
-        && !matches!(
-            c,
-            b'\'' | b'"' | b'$' | b'-' | b'/' | b'\\' | b':' | b';' | b'(' | b')' | b'\n' | b'`' | b'#' | b'['
-        )
-        && (c.is_ascii_digit() || !is_ident_byte(c))
+    PLAIN[c as usize]
 }
+
+/// [`is_plain`] for every byte, looked up once per byte of a script.
+const PLAIN: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        table[c] = b.is_ascii()
+            && !matches!(
+                b,
+                b'\'' | b'"' | b'$' | b'-' | b'/' | b'\\' | b':' | b';' | b'(' | b')' | b'\n' | b'`' | b'#' | b'['
+            )
+            && (b.is_ascii_digit() || !is_ident_byte(b));
+        c += 1;
+    }
+    table
+};
 
 fn word(script: &str, i: usize, buf: &mut Buffer) -> usize {
     let b = script.as_bytes();
