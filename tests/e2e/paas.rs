@@ -3,37 +3,6 @@
 
 use crate::util::*;
 
-/// Runs each command through its shim and checks it was stopped by `rule` (exit 75)
-/// without reaching the stub.
-fn assert_stopped(s: &Sandbox, cases: &[(&str, &[&str], &str)]) {
-    for (program, args, rule) in cases {
-        let before = s.ran().len();
-        let out = s.run(program, *args);
-        assert_eq!(code(&out), 75, "{program} {args:?}: {}", stderr(&out));
-        let a = artifact(&out);
-        assert_eq!(a["rule"], *rule, "{program} {args:?}: {a}");
-        assert_eq!(a["kind"], "confirmation_required");
-        // the artifact names the command as typed; `program` is the one that decided
-        assert_eq!(a["argv"][0], *program);
-        assert!(a["approve"].as_str().is_some_and(|c| c.starts_with("guard approve ")), "{a}");
-        assert_eq!(s.ran().len(), before, "{program} {args:?} reached the real program");
-    }
-}
-
-/// Runs each command through its shim and checks the stub ran with the same argv.
-fn assert_ran(s: &Sandbox, cases: &[(&str, &[&str])]) {
-    for (program, args) in cases {
-        let before = s.ran().len();
-        let out = s.run(program, *args);
-        assert_eq!(code(&out), 0, "{program} {args:?}: {}", stderr(&out));
-        let ran = s.ran();
-        assert_eq!(ran.len(), before + 1, "{program} {args:?} did not run");
-        let mut want = vec![program.to_string()];
-        want.extend(args.iter().map(|a| a.to_string()));
-        assert_eq!(ran[before], want);
-    }
-}
-
 #[test]
 fn forge_deletions_stop_and_reads_run() {
     let s = Sandbox::new();

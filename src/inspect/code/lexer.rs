@@ -533,26 +533,14 @@ impl<'a> Lexer<'a> {
     /// Whether a regex literal closes on this line; if so it is consumed.
     fn regex_on_line(&mut self) -> bool {
         let start = self.i;
-        let mut j = self.i + 1;
-        let mut in_class = false;
-        while j < self.b.len() && self.b[j] != b'\n' {
-            match self.b[j] {
-                b'\\' => j += 1,
-                b'[' => in_class = true,
-                b']' => in_class = false,
-                b'/' if !in_class => {
-                    self.i = j + 1;
-                    while self.peek(0).is_some_and(|d| d.is_ascii_alphabetic()) {
-                        self.i += 1;
-                    }
-                    self.push(Tok::Regex, start);
-                    return true;
-                }
-                _ => {}
+        match regex_literal_end(self.b, start) {
+            Some(end) => {
+                self.i = end;
+                self.push(Tok::Regex, start);
+                true
             }
-            j += 1;
+            None => false,
         }
-        false
     }
 
     /// Python string prefixes (`r`, `b`, `f`, `rb`…) right before a quote.
@@ -793,6 +781,28 @@ impl<'a> Lexer<'a> {
         }
         Ok(())
     }
+}
+
+/// Where a JavaScript regular-expression literal starting with the `/` at `i` ends
+/// (after its flags), or None when no closing `/` (outside a `[…]` class) follows on
+/// the same line.
+pub(crate) fn regex_literal_end(b: &[u8], i: usize) -> Option<usize> {
+    let mut j = i + 1;
+    let mut in_class = false;
+    while j < b.len() && b[j] != b'\n' {
+        match b[j] {
+            b'\\' => j += 1,
+            b'[' => in_class = true,
+            b']' => in_class = false,
+            b'/' if !in_class => {
+                let flags = b[j + 1..].iter().take_while(|c| c.is_ascii_alphabetic()).count();
+                return Some(j + 1 + flags);
+            }
+            _ => {}
+        }
+        j += 1;
+    }
+    None
 }
 
 #[cfg(test)]

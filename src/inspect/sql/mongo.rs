@@ -18,6 +18,7 @@ use super::findings::{Findings, MAX_INCLUDE_DEPTH, excerpt};
 use super::kind;
 use super::lexer::find_byte;
 use crate::inspect::Ctx;
+use crate::inspect::code::lexer::regex_literal_end;
 use crate::operation::Command;
 use std::path::{Path, PathBuf};
 
@@ -561,29 +562,14 @@ impl JsLexer<'_> {
 
     fn regex(&mut self) {
         let start = self.i;
-        let mut j = self.i + 1;
-        let mut in_class = false;
-        while j < self.b.len() && self.b[j] != b'\n' {
-            match self.b[j] {
-                b'\\' => j += 1,
-                b'[' => in_class = true,
-                b']' => in_class = false,
-                b'/' if !in_class => break,
-                _ => {}
+        match regex_literal_end(self.b, start) {
+            Some(end) => {
+                self.i = end;
+                self.push(Tok::Regex, start);
             }
-            j += 1;
-        }
-        if j >= self.b.len() || self.b[j] != b'/' {
             // not a regular expression after all: a lone slash
-            self.punct('/');
-            return;
+            None => self.punct('/'),
         }
-        j += 1;
-        while j < self.b.len() && self.b[j].is_ascii_alphabetic() {
-            j += 1;
-        }
-        self.i = j;
-        self.push(Tok::Regex, start);
     }
 
     fn number(&mut self) {
